@@ -1,5 +1,11 @@
 // Renders a turn as markdown (the read-turn format): prompt, thinking, text, tool calls and their results.
-import { readBlocks, isInterruptText, joinTextBlocks, readStringField, extractToolResultText } from './transcript-content.js';
+import {
+  readBlocks,
+  isInterruptText,
+  joinTextBlocks,
+  readStringField,
+  extractToolResultText,
+} from './transcript-content.js';
 import type { ContentBlock, RenderOptions, TranscriptRecord, Turn } from './transcript-types.js';
 
 /** Result lines shown when not rendering in full. */

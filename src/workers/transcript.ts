@@ -13,7 +13,13 @@ import {
 } from './transcript-content.js';
 import type { TranscriptRecord, Turn } from './transcript-types.js';
 
-export type { ContentBlock, RenderOptions, TranscriptMessage, TranscriptRecord, Turn } from './transcript-types.js';
+export type {
+  ContentBlock,
+  RenderOptions,
+  TranscriptMessage,
+  TranscriptRecord,
+  Turn,
+} from './transcript-types.js';
 export { renderTurnMarkdown } from './transcript-render.js';
 export { encodeProjectDirName, transcriptPathFor } from './transcript-path.js';
 
@@ -28,13 +34,17 @@ function readTranscriptText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ToolgateError('TRANSCRIPT', `${missing ? 'no transcript at' : 'cannot read transcript'} ${path}`, {
-      cause,
-      hint: missing
-        ? 'Claude Code writes the transcript after the first prompt; send the worker a prompt first'
-        : 'check the file permissions of the worker transcript',
-      details: { path },
-    });
+    throw new ToolgateError(
+      'TRANSCRIPT',
+      `${missing ? 'no transcript at' : 'cannot read transcript'} ${path}`,
+      {
+        cause,
+        hint: missing
+          ? 'Claude Code writes the transcript after the first prompt; send the worker a prompt first'
+          : 'check the file permissions of the worker transcript',
+        details: { path },
+      },
+    );
   }
 }
 
@@ -106,7 +116,10 @@ export function finalAssistantText(turn: Turn): string {
 }
 
 // Returns the records of the API message `record` belongs to (same `message.id`), in file order.
-function collectMessageRecords(records: readonly TranscriptRecord[], record: TranscriptRecord): TranscriptRecord[] {
+function collectMessageRecords(
+  records: readonly TranscriptRecord[],
+  record: TranscriptRecord,
+): TranscriptRecord[] {
   const id = record.message?.id;
   if (typeof id !== 'string' || id === '') return [record];
   return records.filter((r) => r.type === 'assistant' && r.message?.id === id);
