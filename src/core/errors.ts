@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'POLICY_INVALID'
   | 'POLICY_TEST_FAILED'
   | 'AUDIT_INVALID'
+  | 'AUDIT_WRITE'
+  | 'AUDIT_BROKEN'
   | 'INPUT_INVALID'
   | 'INTERNAL';
 
