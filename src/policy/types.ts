@@ -29,6 +29,8 @@ export interface ResolvedPath {
   written: string;
   access: PathAccess;
   source: 'input' | 'operand' | 'redirect';
+  /** For shell paths: the index of the simple command (in `shell.commands`) that touches it. */
+  command?: number;
 }
 
 /** Everything a pure evaluation needs about one call, gathered before evaluation. */

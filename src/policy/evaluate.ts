@@ -1,0 +1,221 @@
+// Pure, synchronous evaluation: every rule against every unit; the strictest match wins; the trace keeps them all.
+import { buildActivation, runCel, type CelActivation } from './cel.js';
+import type { CompiledPolicy, CompiledRule, EscalationSpec, Unit } from './model.js';
+import { rankOf, stricter } from './model.js';
+import { writeReason } from './reason.js';
+import type { CallInput, Decision, RateFacts, RuleMatch, Verdict } from './types.js';
+import { splitUnits } from './units.js';
+
+interface Match {
+  rule: CompiledRule;
+  verdict: Verdict;
+  because: string[];
+}
+
+interface CelState {
+  activation: CelActivation | undefined;
+  commands: ReturnType<typeof buildActivation>['commands'];
+}
+
+interface Contribution {
+  label: string;
+  verdict: Verdict;
+  reason: string;
+  escalation: EscalationSpec;
+  floor: boolean;
+}
+
+// Decides one call. Pure: the call, the rate counters and the time are all passed in.
+export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFacts): Decision {
+  const { units, unknown } = splitUnits(call);
+  const candidates = rulesFor(policy, call.tool);
+  const cel: CelState = { activation: undefined, commands: [] };
+  const rateMemo = new Map<CompiledRule, { verdict: Verdict; because: string }>();
+  const rateKeys: string[] = [];
+  const trace = new Map<CompiledRule | string, RuleMatch>();
+  const found: Contribution[] = [];
+  const seen = new Set<CompiledRule>();
+  let usedDefault = false;
+
+  for (const unit of units) {
+    const matches: Match[] = [];
+    for (const rule of candidates) {
+      const because = matchRule(rule, call, unit, cel);
+      if (because) matches.push({ rule, verdict: applyRate(rule, call, rates, rateMemo, rateKeys, because), because });
+    }
+    const kept = dropOverridden(matches, trace);
+    if (kept.length === 0) usedDefault = true;
+    for (const m of kept) {
+      addTrace(trace, m.rule, m.verdict, m.rule.reason, m.because);
+      if (seen.has(m.rule)) continue;
+      seen.add(m.rule);
+      const reason = m.verdict === m.rule.verdict ? m.rule.reason : `${m.rule.reason} (rate limit reached)`;
+      found.push({ label: ruleLabel(m.rule), verdict: m.verdict, reason, escalation: m.rule.escalation, floor: m.rule.layer === 'floor' });
+    }
+  }
+  for (const layer of policy.layers) {
+    if (!layer.rate) continue;
+    const key = `${call.worker}\u0000${layer.name}\u0000*`;
+    rateKeys.push(key);
+    if (rates.count(key, call.now - layer.rate.windowMs) >= layer.rate.max) {
+      const why = `${layer.rate.max} calls in ${layer.rate.windowMs / 1000}s already (overall limit of ${layer.name})`;
+      addTrace(trace, `rate:${layer.name}`, layer.rate.beyond, 'overall rate limit reached', [why]);
+      found.push({ label: `rate:${layer.name}`, verdict: layer.rate.beyond, reason: `rate limit reached: ${why}; wait before trying again`, escalation: policy.escalation, floor: false });
+    }
+  }
+  if (unknown.length > 0) {
+    addTrace(trace, 'unknown', policy.unknown, 'part of the call could not be judged', unknown);
+    const reason = `toolgate could not judge part of this call (${unknown[0] ?? ''}); write it plainly, one simple command at a time`;
+    found.push({ label: 'unknown', verdict: policy.unknown, reason, escalation: policy.escalation, floor: false });
+  }
+  if (usedDefault) {
+    const reason = `no rule matched; the default is ${policy.default}`;
+    addTrace(trace, 'default', policy.default, reason, [`default from ${policy.defaultFrom}`]);
+    found.push({ label: 'default', verdict: policy.default, reason, escalation: policy.escalation, floor: false });
+  }
+  let top = found[0] as Contribution;
+  for (const c of found) if (rankOf(c.verdict) > rankOf(top.verdict)) top = c;
+  const decision: Decision = {
+    verdict: top.verdict,
+    rule: top.label,
+    reason: writeReason(top.verdict, call, top.label, top.reason),
+    trace: [...trace.values()],
+    revision: policy.revision,
+    observe: policy.observe && !top.floor,
+    rateKeys,
+  };
+  if (top.verdict === 'escalate') decision.escalation = mergeEscalation(found.filter((c) => c.verdict === 'escalate').map((c) => c.escalation));
+  return decision;
+}
+
+function ruleLabel(rule: CompiledRule): string {
+  return rule.layer === 'floor' ? `floor:${rule.id}` : rule.id;
+}
+
+function addTrace(trace: Map<CompiledRule | string, RuleMatch>, key: CompiledRule | string, verdict: Verdict, reason: string, because: string[]): void {
+  const existing = trace.get(key);
+  if (existing) {
+    for (const b of because) if (!existing.because.includes(b)) existing.because.push(b);
+    existing.verdict = stricter(existing.verdict, verdict);
+    return;
+  }
+  const rule = typeof key === 'string' ? key : ruleLabel(key);
+  const layer = typeof key === 'string' ? 'engine' : key.layer;
+  trace.set(key, { rule, layer, verdict, reason, because: [...because] });
+}
+
+// Exceptions: a matching rule with `overrides` removes those rules' matches (same layer, same unit).
+function dropOverridden(matches: Match[], trace: Map<CompiledRule | string, RuleMatch>): Match[] {
+  if (matches.length < 2) return matches;
+  const lifted = new Set<string>();
+  for (const m of matches) for (const id of m.rule.overrides) lifted.add(`${m.rule.layer}\u0000${id}`);
+  if (lifted.size === 0) return matches;
+  return matches.filter((m) => {
+    if (!lifted.has(`${m.rule.layer}\u0000${m.rule.id}`)) return true;
+    const by = matches.find((x) => x.rule.layer === m.rule.layer && x.rule.overrides.includes(m.rule.id));
+    addTrace(trace, `lifted:${m.rule.layer}:${m.rule.id}`, m.verdict, m.rule.reason, [...m.because, `lifted by exception ${by?.rule.id ?? '?'}`]);
+    return false;
+  });
+}
+
+// Rules that can match a tool, in trace order; memoised per tool name (a cache of a pure function).
+function rulesFor(policy: CompiledPolicy, tool: string): CompiledRule[] {
+  let list = policy.byTool.get(tool);
+  if (!list) {
+    list = policy.rules.filter((r) => r.tools === null || r.tools(tool));
+    if (policy.byTool.size < 10_000) policy.byTool.set(tool, list);
+  }
+  return list;
+}
+
+// Returns why the rule matched this unit, or null; cheap conditions first, CEL last.
+function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelState): string[] | null {
+  const because: string[] = [];
+  if (rule.commands) {
+    if (!unit.command) return null;
+    const why = rule.commands(unit.command, unit.line);
+    if (!why) return null;
+    because.push(why);
+  }
+  if (rule.paths) {
+    const why = matchPaths(rule, call, unit);
+    if (!why) return null;
+    because.push(why);
+  }
+  if (rule.custom) {
+    const why = rule.custom(call, unit);
+    if (!why) return null;
+    because.push(why);
+  }
+  if (rule.when) {
+    if (!cel.activation) {
+      const built = buildActivation(call);
+      cel.activation = built.base;
+      cel.commands = built.commands;
+    }
+    try {
+      if (!runCel(rule.when, cel.activation, unit.index, cel.commands)) return null;
+      because.push(`condition ${clip(rule.when.source)} is true`);
+    } catch (e) {
+      // Fail closed: a condition that errors never allows, and makes deny/escalate rules match.
+      if (rule.verdict === 'allow' || rule.overrides.length > 0) return null;
+      because.push(`condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`);
+    }
+  }
+  if (because.length === 0) because.push(`tool ${call.tool}`);
+  return because;
+}
+
+function matchPaths(rule: CompiledRule, call: CallInput, unit: Unit): string | null {
+  const cond = rule.paths;
+  if (!cond) return null;
+  let count = 0;
+  let last = '';
+  for (const p of unit.paths) {
+    if (cond.access && p.access !== 'unknown' && !cond.access.has(p.access)) continue;
+    count++;
+    const ok = (!cond.include || cond.include(p.path, call.cwd, call.home)) && !(cond.exclude && cond.exclude(p.path, call.cwd, call.home));
+    if (ok && cond.quantifier === 'any') return `path ${p.path} (${p.access}) matched [${cond.globs.join(', ')}]`;
+    if (!ok && cond.quantifier === 'all') return null;
+    last = p.path;
+  }
+  if (cond.quantifier === 'all' && count > 0) return count === 1 ? `path ${last} matched [${cond.globs.join(', ')}]` : `all ${count} paths matched [${cond.globs.join(', ')}]`;
+  return null;
+}
+
+// Applies a rule's rate limit: beyond it, the rule's verdict becomes at least `beyond`.
+function applyRate(
+  rule: CompiledRule,
+  call: CallInput,
+  rates: RateFacts,
+  memo: Map<CompiledRule, { verdict: Verdict; because: string }>,
+  keys: string[],
+  because: string[],
+): Verdict {
+  if (!rule.rate) return rule.verdict;
+  let r = memo.get(rule);
+  if (!r) {
+    const key = `${call.worker}\u0000${rule.layer}\u0000${rule.id}`;
+    keys.push(key);
+    const n = rates.count(key, call.now - rule.rate.windowMs);
+    r = n >= rule.rate.max
+      ? { verdict: stricter(rule.verdict, rule.rate.beyond), because: `rate limit reached: ${n} of at most ${rule.rate.max} calls in ${rule.rate.windowMs / 1000}s` }
+      : { verdict: rule.verdict, because: '' };
+    memo.set(rule, r);
+  }
+  if (r.because) because.push(r.because);
+  return r.verdict;
+}
+
+// Several escalations: a person over the dialog, the shortest timeout, deny on timeout if any says so.
+function mergeEscalation(all: EscalationSpec[]): EscalationSpec {
+  return {
+    to: all.some((s) => s.to === 'human') ? 'human' : 'dialog',
+    timeoutSec: Math.min(...all.map((s) => s.timeoutSec)),
+    onTimeout: all.some((s) => s.onTimeout === 'deny') ? 'deny' : 'allow',
+  };
+}
+
+function clip(s: string): string {
+  return s.length > 100 ? s.slice(0, 97) + '...' : s;
+}

@@ -1,0 +1,56 @@
+// Path globs over normalised absolute paths: /abs/**, ~/..., ${cwd}/..., **/name; compiled once per rule.
+import picomatch from 'picomatch';
+
+export type PathTest = (path: string, cwd: string, home: string) => boolean;
+
+type Base = 'abs' | 'home' | 'cwd';
+
+// Splits a glob into its base (absolute, home, workspace) and the glob under it, or returns an error message.
+export function splitGlob(glob: string): { base: Base; rest: string } | { error: string } {
+  if (glob.startsWith('${cwd}') || glob.startsWith('${workspace}')) {
+    const rest = glob.slice(glob.indexOf('}') + 1);
+    if (rest !== '' && !rest.startsWith('/')) return { error: 'expected "/" after ${cwd}' };
+    return { base: 'cwd', rest: rest || '/' };
+  }
+  if (glob === '~' || glob.startsWith('~/')) return { base: 'home', rest: glob.slice(1) || '/' };
+  if (glob.startsWith('/')) return { base: 'abs', rest: glob };
+  if (glob.startsWith('**')) return { base: 'abs', rest: '/' + glob };
+  return { error: 'a path glob must start with /, ~/, ${cwd}/ or **/' };
+}
+
+// Compiles a list of globs into one test; call splitGlob first to report bad globs.
+export function compilePathGlobs(globs: readonly string[]): PathTest {
+  const by: Record<Base, string[]> = { abs: [], home: [], cwd: [] };
+  const base: Record<Base, boolean> = { abs: false, home: false, cwd: false };
+  for (const g of globs) {
+    const s = splitGlob(g);
+    if ('error' in s) continue;
+    // Globs match the path below the base, without its leading "/"; "" or "**" also match the base itself.
+    const rest = s.rest.replace(/\/{2,}/g, '/').replace(/^\//, '');
+    if (rest === '' || rest === '**') base[s.base] = true;
+    if (rest !== '') by[s.base].push(rest);
+  }
+  const opts = { dot: true, nonegate: true };
+  const make = (b: Base): RelTest | null =>
+    by[b].length || base[b] ? { glob: by[b].length ? picomatch(by[b], opts) : () => false, base: base[b] } : null;
+  const abs = make('abs');
+  const home = make('home');
+  const cwd = make('cwd');
+  return (path, cwdDir, homeDir) =>
+    (abs !== null && under(path, '/', abs)) ||
+    (home !== null && under(path, homeDir, home)) ||
+    (cwd !== null && under(path, cwdDir, cwd));
+}
+
+interface RelTest {
+  glob: (p: string) => boolean;
+  base: boolean;
+}
+
+function under(path: string, baseDir: string, t: RelTest): boolean {
+  const b = baseDir.length > 1 && baseDir.endsWith('/') ? baseDir.slice(0, -1) : baseDir;
+  if (path === b) return t.base;
+  if (b === '/') return path.startsWith('/') && t.glob(path.slice(1));
+  if (!path.startsWith(b + '/')) return false;
+  return t.glob(path.slice(b.length + 1));
+}

@@ -1,0 +1,34 @@
+// Writes the text the model reads: what was refused, why (the rule's reason), and to stop rather than work around it.
+import type { CallInput, Verdict } from './types.js';
+
+export const MAX_REASON = 1500;
+
+// Describes the call in a few words: the command for Bash, the path for file tools, else the tool name.
+export function describeCall(call: CallInput): string {
+  const cmd = call.input['command'];
+  if (call.tool === 'Bash' && typeof cmd === 'string') return `Bash command \`${clip(cmd.replace(/\s+/g, ' ').trim(), 200)}\``;
+  const first = call.paths.find((p) => p.source === 'input');
+  if (first) return `${call.tool} on ${clip(first.path, 200)}`;
+  return `${call.tool} call`;
+}
+
+// The decision text; for deny it speaks to the model, for escalate and allow it is a short note.
+export function writeReason(verdict: Verdict, call: CallInput, rule: string, why: string): string {
+  const what = describeCall(call);
+  let text: string;
+  if (verdict === 'deny') {
+    text =
+      `toolgate denied this ${what} (rule ${rule}). Why: ${clip(why, 900)} ` +
+      'Do not try to get around this refusal with another tool, another path or a reworded command. ' +
+      'Stop this line of work and report that the action was refused, or take a different approach that the reason allows.';
+  } else if (verdict === 'escalate') {
+    text = `toolgate asks a person to approve this ${what} (rule ${rule}): ${clip(why, 900)}`;
+  } else {
+    text = `allowed by ${rule}: ${clip(why, 900)}`;
+  }
+  return clip(text, MAX_REASON);
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 3) + '...' : s;
+}
