@@ -1,0 +1,41 @@
+// Small file helpers: atomic writes (temp file + rename), JSON reads that tolerate absence.
+import fs from 'node:fs';
+import path from 'node:path';
+
+// Writes a file atomically: a private temp file in the same directory, then rename over the target.
+export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  fs.writeFileSync(tmp, data, { mode });
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+// Reads and parses a JSON file; undefined when it does not exist or does not parse.
+export function readJsonFile<T = unknown>(file: string): T | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+// True when a process with this pid exists (signal 0 probe).
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,116 @@
+// The file protocol between hooks and the supervisor: pending calls, spooled events, answers, decision lines.
+import { z } from 'zod';
+import type { Decision } from '../policy/types.js';
+
+/** Call ids are `<session_id>.<tool_use_id>`; the gate hook only publishes ids made of these characters. */
+const ID_PART = /^[A-Za-z0-9_-]{1,128}$/;
+
+export const PendingSchema = z.object({
+  v: z.literal(1),
+  worker_id: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  worker: z.string(),
+  hook_pid: z.number().int().positive(),
+  ts_us: z.number().int().positive(),
+  deadline_us: z.number().int().positive(),
+  payload: z
+    .object({
+      session_id: z.string(),
+      cwd: z.string(),
+      hook_event_name: z.literal('PreToolUse'),
+      tool_name: z.string().min(1),
+      tool_input: z.record(z.string(), z.unknown()),
+      tool_use_id: z.string(),
+      transcript_path: z.string().optional(),
+      permission_mode: z.string().optional(),
+      agent_id: z.string().optional(),
+      agent_type: z.string().optional(),
+    })
+    .passthrough(),
+});
+export type Pending = z.infer<typeof PendingSchema>;
+
+export const SpooledEventSchema = z.object({
+  v: z.literal(1),
+  worker_id: z.string(),
+  event: z.string(),
+  ts_us: z.number().int().positive(),
+  payload: z.unknown(),
+});
+export type SpooledEvent = z.infer<typeof SpooledEventSchema>;
+
+export const FailClosedSchema = z.object({
+  v: z.literal(1),
+  worker_id: z.string(),
+  call: z.string(),
+  reason: z.string(),
+  ts_us: z.number(),
+});
+
+/** A person's answer to an escalated call, written by `toolgate approve`. */
+export const AnswerSchema = z.object({
+  v: z.literal(1),
+  call: z.string(),
+  decision: z.enum(['allow', 'deny']),
+  reason: z.string().max(2000).optional(),
+  by: z.string(),
+  /** Allow calls like this one for this many minutes (grants). */
+  grant_minutes: z.number().positive().max(24 * 60).optional(),
+  /** Widen a grant beyond the exact call: "rule" = any call this rule escalates for this worker. */
+  grant_scope: z.enum(['exact', 'rule']).optional(),
+  ts: z.number(),
+});
+export type Answer = z.infer<typeof AnswerSchema>;
+
+export type QueueEntry =
+  | { kind: 'pending'; file: string; callId: string; sessionId: string; toolUseId: string }
+  | { kind: 'event'; file: string }
+  | { kind: 'failclosed'; file: string };
+
+// Classifies a queue file name; undefined for temp files and anything else.
+export function classifyQueueFile(name: string): QueueEntry | undefined {
+  if (name.startsWith('.')) return undefined;
+  if (name.endsWith('.tool-pending')) {
+    const callId = name.slice(0, -'.tool-pending'.length);
+    const [sessionId, toolUseId, ...rest] = callId.split('.');
+    if (rest.length || !sessionId || !toolUseId || !ID_PART.test(sessionId) || !ID_PART.test(toolUseId)) return undefined;
+    return { kind: 'pending', file: name, callId, sessionId, toolUseId };
+  }
+  if (name.endsWith('.event')) return { kind: 'event', file: name };
+  if (name.endsWith('.failclosed')) return { kind: 'failclosed', file: name };
+  return undefined;
+}
+
+/** PreToolUse decisions as Claude Code reads them. */
+export type HookDecision = 'allow' | 'deny' | 'ask';
+
+const MAX_REASON = 1500;
+
+// Caps a reason so the decision line stays under PIPE_BUF (atomic FIFO writes) and the model's context stays small.
+export function capReason(text: string): string {
+  const oneLine = text.replace(/[\r\n]+/g, ' ').trim();
+  return oneLine.length > MAX_REASON ? oneLine.slice(0, MAX_REASON - 1) + '…' : oneLine;
+}
+
+// The exact JSON the gate hook prints for Claude Code.
+export function hookOutput(decision: HookDecision, reason: string): string {
+  return JSON.stringify({
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: decision,
+      permissionDecisionReason: capReason(reason),
+    },
+  });
+}
+
+// One line for a call's FIFO: `<call id> <hook output>\n`.
+export function decisionLine(callId: string, decision: HookDecision, reason: string): string {
+  return `${callId} ${hookOutput(decision, reason)}\n`;
+}
+
+// The hook decision a policy decision becomes (observe mode never blocks).
+export function toHookDecision(d: Pick<Decision, 'verdict' | 'observe' | 'escalation'>): HookDecision {
+  if (d.observe) return 'allow';
+  if (d.verdict === 'allow') return 'allow';
+  if (d.verdict === 'escalate' && d.escalation?.to === 'dialog') return 'ask';
+  return 'deny';
+}

@@ -1,0 +1,140 @@
+// Runs a supervisor in this process (foreground), or starts one in the background and waits until it is ready.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { ToolgateError } from '../core/errors.js';
+import { writeFileAtomic, readJsonFile, pidAlive } from '../core/fsx.js';
+import type { StatePaths } from '../core/state.js';
+import { acquireSupervisorLock, releaseSupervisorLock, runningSupervisor } from './lock.js';
+import { Supervisor } from './supervisor.js';
+import { createBuiltinDecider } from './builtin-decider.js';
+import { jsonlAuditSink } from './audit-jsonl.js';
+import { watchFile } from '../workers/file-watch.js';
+
+export interface SuperviseOptions {
+  policies: string[];
+  logLevel: string;
+}
+
+/** What a ready supervisor writes for others to read. */
+export interface SupervisorInfo {
+  pid: number;
+  started_at: string;
+  ready: boolean;
+  policies: string[];
+  problems?: string[];
+}
+
+// Runs until SIGTERM/SIGINT; resolves with the exit status.
+export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onReady: (info: SupervisorInfo) => void): Promise<number> {
+  acquireSupervisorLock(s);
+  const logger = pino(
+    { level: opts.logLevel, base: { pid: process.pid } },
+    pino.destination({ dest: s.supervisorLog, sync: true, mkdir: false }),
+  );
+  const decider = createBuiltinDecider();
+  const audit = jsonlAuditSink(s.audit);
+  const sup = new Supervisor({ state: s, decider, audit, logger });
+  const info: SupervisorInfo = { pid: process.pid, started_at: new Date().toISOString(), ready: false, policies: opts.policies };
+  try {
+    audit.append({ kind: 'supervisor_start', pid: process.pid, policies: opts.policies });
+    await sup.start();
+    writeFileAtomic(s.supervisorPid, String(process.pid) + '\n');
+    info.ready = true;
+    writeFileAtomic(s.supervisorJson, JSON.stringify(info) + '\n');
+    logger.info({ state: s.root }, 'supervisor ready');
+    onReady(info);
+  } catch (e) {
+    releaseSupervisorLock(s);
+    throw e;
+  }
+  const code = await new Promise<number>((resolve) => {
+    const stop = (sig: string) => {
+      logger.info({ sig }, 'supervisor stopping');
+      resolve(0);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await sup.stop();
+  audit.append({ kind: 'supervisor_stop', pid: process.pid, decisions: sup.decisions });
+  audit.close();
+  decider.close();
+  for (const f of [s.supervisorPid, s.supervisorJson]) {
+    if (readPid(f) === process.pid || f === s.supervisorJson) fs.rmSync(f, { force: true });
+  }
+  releaseSupervisorLock(s);
+  return code;
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/toolgate.js');
+
+// Starts a background supervisor (unless one runs) and waits until it says it is ready.
+export async function startDaemon(
+  s: StatePaths,
+  opts: SuperviseOptions,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 15_000,
+): Promise<{ pid: number; started: boolean }> {
+  const running = runningSupervisor(s);
+  if (running) return { pid: running, started: false };
+  const args = [BIN, 'supervise', '--log-level', opts.logLevel, ...opts.policies.flatMap((p) => ['--policy', p])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore', env: { ...env, TOOLGATE_STATE_DIR: s.root } });
+  child.unref();
+  const pid = child.pid!;
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const done = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      w.close();
+      clearTimeout(t);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    const check = () => {
+      const info = readJsonFile<SupervisorInfo>(s.supervisorJson);
+      if (info?.ready && info.pid === pid) done();
+      else if (info?.ready && info.pid !== pid && pidAlive(info.pid)) done(); // another starter won the race
+    };
+    const onExit = (code: number | null) =>
+      done(
+        new ToolgateError('SUPERVISOR', `the supervisor exited during start (status ${code})`, {
+          hint: `see its log: ${s.supervisorLog}`,
+        }),
+      );
+    const w = watchFile(s.supervisorJson, check);
+    const t = setTimeout(() => done(new ToolgateError('SUPERVISOR', 'the supervisor did not become ready in time', { hint: `see ${s.supervisorLog}` })), timeoutMs);
+    child.on('exit', onExit);
+    check();
+  });
+  return { pid: runningSupervisor(s) ?? pid, started: true };
+}
+
+// Stops the running supervisor (SIGTERM) and waits for it to exit; false when none ran.
+export async function stopDaemon(s: StatePaths, timeoutMs = 10_000): Promise<boolean> {
+  const pid = runningSupervisor(s);
+  if (!pid) return false;
+  process.kill(pid, 'SIGTERM');
+  const until = Date.now() + timeoutMs;
+  while (pidAlive(pid)) {
+    if (Date.now() > until) {
+      throw new ToolgateError('SUPERVISOR', `the supervisor (pid ${pid}) did not stop within ${timeoutMs / 1000}s`, {
+        hint: `kill it with \`kill -9 ${pid}\``,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}

@@ -1,0 +1,446 @@
+// The supervisor: watches the queue, records every worker's events, decides every pending call, answers it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from 'pino';
+import type { StatePaths } from '../core/state.js';
+import { readJsonFile, pidAlive, writeFileAtomic } from '../core/fsx.js';
+import { loadWorker, type WorkerRecord } from '../workers/registry.js';
+import type { Decision, HookPayload } from '../policy/types.js';
+import {
+  AnswerSchema,
+  FailClosedSchema,
+  PendingSchema,
+  SpooledEventSchema,
+  classifyQueueFile,
+  decisionLine,
+  toHookDecision,
+  type HookDecision,
+  type Pending,
+  type QueueEntry,
+} from './protocol.js';
+import { EventWriter, cutInput, eventFields } from './event-writer.js';
+import { failClosed, type Decider } from './decider.js';
+import { redactSummary } from './summary.js';
+
+/** Where decisions and gate events are recorded (the audit trail). */
+export interface AuditSink {
+  append(record: Record<string, unknown>): void;
+}
+
+/** A call waiting for a person. */
+export interface OpenEscalation {
+  callId: string;
+  pending: Pending;
+  worker: WorkerRecord;
+  decision: Decision;
+  openedAt: number;
+  deadline: number;
+  timer: NodeJS.Timeout;
+}
+
+export interface SupervisorOptions {
+  state: StatePaths;
+  decider: Decider;
+  audit: AuditSink;
+  logger: Logger;
+  /** How often abandoned calls are looked for (ms). */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+/** Margin kept before the hook's own deadline, so the supervisor's answer always arrives first. */
+const DEADLINE_MARGIN_MS = 5000;
+
+type Loaded =
+  | { entry: Extract<QueueEntry, { kind: 'pending' }>; ts: number; pending?: Pending; error?: string }
+  | { entry: Extract<QueueEntry, { kind: 'event' }>; ts: number; data: ReturnType<typeof SpooledEventSchema.parse> }
+  | { entry: Extract<QueueEntry, { kind: 'failclosed' }>; ts: number; data: ReturnType<typeof FailClosedSchema.parse> };
+
+export class Supervisor {
+  private readonly s: StatePaths;
+  private readonly events: EventWriter;
+  private readonly now: () => number;
+  private watcher: FSWatcher | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private drainScheduled = false;
+  private readonly handled = new Set<string>();
+  readonly escalations = new Map<string, OpenEscalation>();
+  decisions = 0;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.s = opts.state;
+    this.events = new EventWriter(opts.state.events);
+    this.now = opts.now ?? Date.now;
+  }
+
+  // Starts watching; resolves once every file already in the queue has been handled.
+  async start(): Promise<void> {
+    this.watcher = watch([this.s.queue, this.s.answers], {
+      ignoreInitial: false,
+      depth: 0,
+      awaitWriteFinish: false,
+      atomic: false,
+      ignored: (p: string) => path.basename(p).startsWith('.'),
+    });
+    this.watcher.on('add', (p: string) => {
+      if (path.dirname(p) === this.s.answers) this.handleAnswer(p);
+      else this.scheduleDrain();
+    });
+    this.watcher.on('error', (e: unknown) => this.opts.logger.error({ err: e }, 'watcher error'));
+    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    this.drain();
+    this.sweeper = setInterval(() => this.sweep(), this.opts.sweepMs ?? 2000);
+    this.sweeper.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const e of this.escalations.values()) clearTimeout(e.timer);
+    await this.watcher?.close();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  // Handles everything in the queue, oldest first (hook timestamps), so each worker's events stay in order.
+  drain(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.s.queue);
+    } catch (e) {
+      this.opts.logger.error({ err: e }, 'cannot read queue');
+      return;
+    }
+    const loaded: Loaded[] = [];
+    for (const name of names) {
+      const entry = classifyQueueFile(name);
+      if (!entry) continue;
+      if (entry.kind === 'pending' && (this.handled.has(entry.callId) || this.escalations.has(entry.callId))) continue;
+      const item = this.load(entry);
+      if (item) loaded.push(item);
+    }
+    loaded.sort((a, b) => a.ts - b.ts);
+    for (const item of loaded) {
+      try {
+        if (item.entry.kind === 'pending') this.handlePending(item as Extract<Loaded, { entry: { kind: 'pending' } }>);
+        else if (item.entry.kind === 'event') this.handleEvent(item as Extract<Loaded, { entry: { kind: 'event' } }>);
+        else this.handleFailClosed(item as Extract<Loaded, { entry: { kind: 'failclosed' } }>);
+      } catch (e) {
+        this.opts.logger.error({ err: e, file: item.entry.file }, 'failed to handle queue file');
+      }
+    }
+  }
+
+  private load(entry: QueueEntry): Loaded | undefined {
+    const file = path.join(this.s.queue, entry.file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined; // already handled and removed
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (entry.kind === 'pending') {
+      const parsed = PendingSchema.safeParse(json);
+      if (!parsed.success) return { entry, ts: 0, error: 'the pending call file is not valid toolgate protocol' };
+      return { entry, ts: parsed.data.ts_us, pending: parsed.data };
+    }
+    if (entry.kind === 'event') {
+      const parsed = SpooledEventSchema.safeParse(json);
+      if (!parsed.success) {
+        this.opts.logger.warn({ file: entry.file }, 'dropping an invalid spooled event');
+        fs.rmSync(file, { force: true });
+        return undefined;
+      }
+      return { entry, ts: parsed.data.ts_us, data: parsed.data };
+    }
+    const parsed = FailClosedSchema.safeParse(json);
+    if (!parsed.success) {
+      fs.rmSync(file, { force: true });
+      return undefined;
+    }
+    return { entry, ts: parsed.data.ts_us, data: parsed.data };
+  }
+
+  private handleEvent(item: Extract<Loaded, { entry: { kind: 'event' } }>): void {
+    const { data } = item;
+    const payload = (data.payload && typeof data.payload === 'object' ? data.payload : {}) as Record<string, unknown>;
+    if (loadWorker(this.s, data.worker_id)) {
+      this.events.append(data.worker_id, data.event, data.ts_us, eventFields(data.event, payload));
+    } else {
+      this.opts.logger.warn({ worker_id: data.worker_id, event: data.event }, 'event from an unknown worker');
+    }
+    fs.rmSync(path.join(this.s.queue, item.entry.file), { force: true });
+  }
+
+  private handleFailClosed(item: Extract<Loaded, { entry: { kind: 'failclosed' } }>): void {
+    const { data } = item;
+    this.opts.audit.append({
+      kind: 'hook_fail_closed',
+      worker_id: data.worker_id,
+      call: data.call || undefined,
+      reason: data.reason,
+      decided_by: 'fail-closed',
+      hook_ts: new Date(Math.floor(data.ts_us / 1000)).toISOString(),
+    });
+    fs.rmSync(path.join(this.s.queue, item.entry.file), { force: true });
+  }
+
+  private handlePending(item: Extract<Loaded, { entry: { kind: 'pending' } }>): void {
+    const { entry, pending } = item;
+    const started = this.now();
+    this.handled.add(entry.callId);
+    if (!pending) {
+      this.finish(entry.callId, undefined, undefined, failClosed(`toolgate refused this call: ${item.error}.`), started, 'fail-closed');
+      return;
+    }
+    const p = pending.payload;
+    if (p.session_id !== entry.sessionId || p.tool_use_id !== entry.toolUseId) {
+      this.opts.logger.warn({ call: entry.callId }, 'pending file name does not match its payload');
+      this.finish(entry.callId, pending, undefined, failClosed('toolgate refused this call: its pending file does not match its payload.'), started, 'fail-closed');
+      return;
+    }
+    let worker: WorkerRecord | undefined;
+    try {
+      worker = loadWorker(this.s, pending.worker_id);
+    } catch {
+      worker = undefined;
+    }
+    if (!worker) {
+      this.finish(entry.callId, pending, undefined, failClosed('toolgate refused this call: this worker has no record in the state directory (it was pruned or never launched by toolgate).'), started, 'fail-closed');
+      return;
+    }
+    this.events.append(worker.worker_id, 'pre_tool_use', pending.ts_us, {
+      session_id: p.session_id,
+      tool: p.tool_name,
+      tool_input: cutInput(p.tool_input),
+      tool_use_id: p.tool_use_id,
+      ...(p.agent_id ? { agent_id: p.agent_id } : {}),
+    });
+    const lockdown = this.lockdownReason(worker);
+    const decision = lockdown
+      ? { ...failClosed(lockdown), rule: 'lockdown' }
+      : this.opts.decider.decide(worker, p as HookPayload, started);
+    if (decision.verdict === 'escalate' && !decision.observe && decision.escalation?.to !== 'dialog') {
+      this.openEscalation(entry.callId, pending, worker, decision, started);
+      return;
+    }
+    this.finish(entry.callId, pending, worker, decision, started, lockdown ? 'lockdown' : 'policy');
+  }
+
+  private lockdownReason(worker: WorkerRecord): string | undefined {
+    const l = readJsonFile<{ all?: boolean; workers?: string[]; reason?: string }>(this.s.lockdown);
+    if (!l) return undefined;
+    if (l.all || l.workers?.includes(worker.worker_id)) {
+      return `toolgate is in lockdown${l.reason ? ` (${l.reason})` : ''}: every tool call is refused until an operator lifts it. Stop and wait; do not try to work around this.`;
+    }
+    return undefined;
+  }
+
+  private openEscalation(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number): void {
+    const wanted = started + (decision.escalation?.timeoutSec ?? 600) * 1000;
+    const hookLimit = Math.floor(pending.deadline_us / 1000) - DEADLINE_MARGIN_MS;
+    const deadline = Math.min(wanted, hookLimit);
+    const timer = setTimeout(() => this.expireEscalation(callId), Math.max(0, deadline - this.now()));
+    this.escalations.set(callId, { callId, pending, worker, decision, openedAt: started, deadline, timer });
+    this.publishEscalations();
+    this.opts.audit.append({
+      kind: 'escalation_opened',
+      call: callId,
+      worker: worker.name,
+      worker_id: worker.worker_id,
+      tool: pending.payload.tool_name,
+      rule: decision.rule,
+      reason: decision.reason,
+      deadline: new Date(deadline).toISOString(),
+    });
+    this.opts.logger.info({ call: callId, worker: worker.name, rule: decision.rule }, 'escalated to a person');
+    // An answer may already be waiting (written while no supervisor ran).
+    const answer = path.join(this.s.answers, `${callId}.answer`);
+    if (fs.existsSync(answer)) this.handleAnswer(answer);
+  }
+
+  private expireEscalation(callId: string): void {
+    const esc = this.escalations.get(callId);
+    if (!esc) return;
+    this.escalations.delete(callId);
+    this.publishEscalations();
+    const allow = esc.decision.escalation?.onTimeout === 'allow';
+    const d: Decision = {
+      ...esc.decision,
+      verdict: allow ? 'allow' : 'deny',
+      reason: allow
+        ? esc.decision.reason
+        : `toolgate denied this tool call: it needed a person's approval (${esc.decision.reason}) and none came in time. Do not retry it or look for a way around it; stop and report that it needs approval.`,
+    };
+    this.opts.audit.append({ kind: 'escalation_closed', call: callId, outcome: 'timeout', waited_ms: this.now() - esc.openedAt });
+    this.finish(callId, esc.pending, esc.worker, d, esc.openedAt, 'timeout');
+  }
+
+  // Applies a person's answer (from `toolgate approve`) to the escalation it names.
+  handleAnswer(file: string): void {
+    const json = readJsonFile(file);
+    fs.rmSync(file, { force: true });
+    const parsed = AnswerSchema.safeParse(json);
+    if (!parsed.success) {
+      this.opts.logger.warn({ file }, 'ignoring an invalid answer file');
+      this.opts.audit.append({ kind: 'answer_rejected', file: path.basename(file), why: 'invalid' });
+      return;
+    }
+    const a = parsed.data;
+    const esc = this.escalations.get(a.call);
+    if (!esc || path.basename(file) !== `${a.call}.answer`) {
+      this.opts.logger.warn({ call: a.call }, 'answer for no open escalation');
+      this.opts.audit.append({ kind: 'answer_rejected', call: a.call, why: 'no open escalation for this call' });
+      return;
+    }
+    clearTimeout(esc.timer);
+    this.escalations.delete(a.call);
+    this.publishEscalations();
+    const reason =
+      a.decision === 'allow'
+        ? (a.reason ?? 'approved by a person')
+        : `toolgate denied this tool call: a person refused it${a.reason ? `: ${a.reason}` : '.'} Do not retry it or look for a way around it.`;
+    this.opts.audit.append({
+      kind: 'escalation_closed',
+      call: a.call,
+      outcome: a.decision,
+      by: a.by,
+      waited_ms: this.now() - esc.openedAt,
+    });
+    this.finish(a.call, esc.pending, esc.worker, { ...esc.decision, verdict: a.decision, reason }, esc.openedAt, 'person', a.by);
+  }
+
+  // Records the decision (audit first), then hands it to the hook through the call's FIFO, then cleans up.
+  private finish(
+    callId: string,
+    pending: Pending | undefined,
+    worker: WorkerRecord | undefined,
+    decision: Decision,
+    started: number,
+    decidedBy: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown',
+    person?: string,
+  ): void {
+    const hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
+    const p = pending?.payload;
+    this.opts.audit.append({
+      kind: 'decision',
+      call: callId,
+      worker: worker?.name ?? pending?.worker,
+      worker_id: worker?.worker_id ?? pending?.worker_id,
+      session_id: p?.session_id,
+      tool_use_id: p?.tool_use_id,
+      tool: p?.tool_name,
+      input: p ? redactSummary(p.tool_name, p.tool_input) : undefined,
+      verdict: decision.verdict,
+      hook_decision: hook,
+      observe: decision.observe,
+      rule: decision.rule,
+      rules: decision.trace.map((t) => t.rule),
+      reason: decision.reason,
+      revision: decision.revision,
+      decided_by: decidedBy,
+      ...(person ? { person } : {}),
+      latency_ms: Math.max(0, this.now() - (pending ? Math.floor(pending.ts_us / 1000) : started)),
+    });
+    this.decisions++;
+    const delivered = this.deliver(callId, hook, decision.reason);
+    if (!delivered) {
+      this.opts.audit.append({ kind: 'call_abandoned', call: callId, why: 'the hook was gone when the decision was ready' });
+    }
+    this.cleanup(callId);
+  }
+
+  private deliver(callId: string, hook: HookDecision, reason: string): boolean {
+    const fifo = path.join(this.s.queue, `${callId}.fifo`);
+    let fd: number;
+    try {
+      const st = fs.lstatSync(fifo);
+      if (!st.isFIFO()) return false;
+      fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    } catch {
+      return false;
+    }
+    try {
+      fs.writeSync(fd, decisionLine(callId, hook, reason));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private cleanup(callId: string): void {
+    fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
+    fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
+    // Forget handled ids later: a re-used id can only come from a new pending file after this one is gone.
+    setTimeout(() => this.handled.delete(callId), 60_000).unref();
+  }
+
+  // Writes the open escalations where `toolgate pending` reads them.
+  private publishEscalations(): void {
+    const list = [...this.escalations.values()].map((e) => ({
+      call: e.callId,
+      worker: e.worker.name,
+      worker_id: e.worker.worker_id,
+      tool: e.pending.payload.tool_name,
+      input: redactSummary(e.pending.payload.tool_name, e.pending.payload.tool_input),
+      rule: e.decision.rule,
+      reason: e.decision.reason,
+      opened_at: new Date(e.openedAt).toISOString(),
+      deadline: new Date(e.deadline).toISOString(),
+    }));
+    try {
+      writeFileAtomic(this.s.escalations, JSON.stringify(list) + '\n');
+    } catch (err) {
+      this.opts.logger.error({ err }, 'cannot publish escalations');
+    }
+  }
+
+  // Finds calls whose hook died (Esc in the TUI, a killed worker) and stale temp files; records and removes them.
+  sweep(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.s.queue);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const entry = classifyQueueFile(name);
+      const file = path.join(this.s.queue, name);
+      if (entry?.kind === 'pending') {
+        const pending = readJsonFile<Pending>(file);
+        if (pending && typeof pending.hook_pid === 'number' && pidAlive(pending.hook_pid)) continue;
+        if (!pending && !this.escalations.has(entry.callId)) continue; // unreadable: drain rejects it
+        const esc = this.escalations.get(entry.callId);
+        if (esc) {
+          clearTimeout(esc.timer);
+          this.escalations.delete(entry.callId);
+          this.publishEscalations();
+        }
+        this.opts.audit.append({ kind: 'call_abandoned', call: entry.callId, why: 'the hook ended before a decision (Esc, or the worker died)' });
+        this.opts.logger.info({ call: entry.callId }, 'abandoned call cleaned up');
+        this.cleanup(entry.callId);
+      } else if (name.startsWith('.') && name.endsWith('.tmp')) {
+        try {
+          if (this.now() - fs.statSync(file).mtimeMs > 60_000) fs.rmSync(file, { force: true });
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+}

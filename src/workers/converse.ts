@@ -1,0 +1,72 @@
+// One exchange with a worker: send a prompt, wait for the end of that turn, return the reply.
+import { ToolgateError } from '../core/errors.js';
+import type { StatePaths } from '../core/state.js';
+import { readEvents, waitForEvent, type NumberedEvent } from './events.js';
+import type { WorkerRecord } from './registry.js';
+import { sendPrompt } from './send.js';
+import { readTranscriptIfAny, transcriptOf } from './status.js';
+import { finalAssistantText, lastTurn, renderTurnMarkdown, turnInterrupted } from './transcript.js';
+
+export interface ConverseOptions {
+  timeoutMs: number;
+  withTurn: boolean;
+}
+
+const TURN_END = new Set(['stop', 'stop_failure', 'session_end']);
+
+// Waits for the end of the turn that started after `baseline`: stop, stop_failure, session_end, or an interrupt.
+export async function waitForTurnEnd(rec: WorkerRecord, baseline: number, timeoutMs: number, transcriptSizeAtSend: number): Promise<NumberedEvent | 'interrupted'> {
+  const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
+  let interrupted = false;
+  const check = (): NumberedEvent | undefined => {
+    const records = readTranscriptIfAny(transcript);
+    if (records.length <= transcriptSizeAtSend) return undefined;
+    const turn = lastTurn(records.slice(transcriptSizeAtSend));
+    if (turn && turnInterrupted(turn)) {
+      interrupted = true;
+      return { line: -1, event: { seq: -1, ts: new Date().toISOString(), event: 'stop' } };
+    }
+    return undefined;
+  };
+  const end = await waitForEvent(rec.events_file, (e) => TURN_END.has(e.event), {
+    afterLine: baseline,
+    timeoutMs,
+    alsoWatch: transcript ? [transcript] : [],
+    check,
+  });
+  return interrupted ? 'interrupted' : end;
+}
+
+export async function converse(s: StatePaths, rec: WorkerRecord, text: string, o: ConverseOptions): Promise<string> {
+  const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
+  const sizeAtSend = readTranscriptIfAny(transcript).length;
+  const started = Date.now();
+  const sent = await sendPrompt(s, rec, text, { queue: false, submitTimeoutMs: Math.min(o.timeoutMs, 10_000), retryMs: 2000 });
+  const end = await waitForTurnEnd(rec, sent.baseline, Math.max(1, o.timeoutMs - (Date.now() - started)), sizeAtSend);
+  if (end === 'interrupted') {
+    throw new ToolgateError('INTERNAL', `worker "${rec.name}"'s turn was interrupted before it finished`, {
+      hint: `see what happened with \`toolgate turn ${rec.name}\``,
+    });
+  }
+  const ev = end.event;
+  if (ev.event === 'session_end') {
+    throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" ended its session (${String(ev.reason ?? 'unknown reason')}) during the turn`, {
+      hint: 'launch a new worker',
+    });
+  }
+  if (ev.event === 'stop_failure') {
+    throw new ToolgateError('INTERNAL', `worker "${rec.name}"'s turn failed: ${String(ev.error ?? 'unknown error')}`, {
+      hint: `the worker stays usable; see \`toolgate turn ${rec.name}\``,
+    });
+  }
+  const path = typeof ev.transcript_path === 'string' ? ev.transcript_path : transcript;
+  if (o.withTurn) {
+    const turn = lastTurn(readTranscriptIfAny(path));
+    if (!turn) throw new ToolgateError('TRANSCRIPT', 'the turn is not in the transcript', { hint: `transcript: ${path ?? 'unknown'}` });
+    return renderTurnMarkdown(turn, { full: false });
+  }
+  const last = typeof ev.last_assistant_message === 'string' ? ev.last_assistant_message : undefined;
+  if (last !== undefined && !/…\[cut \d+ chars\]$/.test(last)) return last;
+  const turn = lastTurn(readTranscriptIfAny(path));
+  return turn ? finalAssistantText(turn) : '';
+}

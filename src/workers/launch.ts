@@ -1,0 +1,168 @@
+// Launches a worker: Claude Code in a detached tmux session, with toolgate's plugin, a fixed session id, bypass
+// mode pre-answered, an exact environment, and a supervisor running; waits for its session_start event.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { ToolgateError } from '../core/errors.js';
+import { ensureState, type StatePaths } from '../core/state.js';
+import { claudeVersion, findClaude, isTested, TESTED_VERSIONS } from './claude-bin.js';
+import { listWorkers, removeWorker, saveWorker, validateName, type WorkerRecord } from './registry.js';
+import { capturePane, hasSession, killSession, newSession, paneTail, sendKeys, socketFromEnv, tmuxOn, type Tmux } from './tmux.js';
+import { canonicalDir, isTrusted, trustDir } from './trust.js';
+import { buildWorkerEnv, hooksDisabledBy, writeEnvFile } from './worker-env.js';
+import { waitForEvent } from './events.js';
+import { startDaemon } from '../gate/run-supervisor.js';
+
+export const PLUGIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plugin');
+
+export interface LaunchOptions {
+  name: string;
+  workdir: string;
+  claudeArgs: string[];
+  trust: boolean;
+  /** Keep Claude Code's project and local settings (off by default: a planted disableAllHooks could switch hooks off). */
+  projectSettings: boolean;
+  policies: string[];
+  observe: boolean;
+  env: Record<string, string>;
+  startTimeoutMs: number;
+}
+
+export interface LaunchResult {
+  session_id: string;
+  tmux_name: string;
+  events_file: string;
+}
+
+/** Text of Claude Code's workspace-trust dialog. */
+const TRUST_DIALOG = /trust (this|the files in this) folder|Do you trust/i;
+
+// Launches a worker, printing notes (root, version, supervisor start) through `note`.
+export async function launchWorker(
+  callerEnv: NodeJS.ProcessEnv,
+  o: LaunchOptions,
+  note: (text: string) => void,
+): Promise<LaunchResult> {
+  validateName(o.name);
+  const cwd = canonicalDir(o.workdir);
+  const disabledBy = hooksDisabledBy(callerEnv);
+  if (disabledBy) {
+    throw new ToolgateError('HOOKS_DISABLED', `${disabledBy} sets "disableAllHooks": true, which would switch the gate off`, {
+      hint: `remove disableAllHooks from ${disabledBy}; toolgate will not start a worker whose hooks are off`,
+    });
+  }
+  if (o.trust) note(`trusting ${trustDir(callerEnv, cwd)} for toolgate`);
+  const claudeBin = findClaude(callerEnv);
+  const version = await claudeVersion(claudeBin);
+  if (!isTested(version)) {
+    note(`warning: Claude Code ${version} has not been tested with toolgate (tested: ${TESTED_VERSIONS.join(', ')})`);
+  }
+  const s = ensureState(callerEnv);
+  const tmux = tmuxOn(socketFromEnv(callerEnv));
+  if (await hasSession(tmux, o.name)) {
+    throw new ToolgateError('NAME_TAKEN', `a tmux session named "${o.name}" already exists`, {
+      hint: 'pick another --name, or stop that worker first (`toolgate stop NAME`)',
+    });
+  }
+  const clash = listWorkers(s).find((w) => w.name === o.name);
+  if (clash) {
+    throw new ToolgateError('NAME_TAKEN', `toolgate still has a record of a worker named "${o.name}" (${clash.worker_id})`, {
+      hint: '`toolgate prune` drops records of workers that are gone',
+    });
+  }
+  const sup = await startDaemon(s, { policies: o.policies, logLevel: 'info' }, callerEnv);
+  if (sup.started) note(`started a toolgate supervisor (pid ${sup.pid}) for ${s.root}`);
+
+  const workerId = randomUUID();
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) note('running as root: setting IS_SANDBOX=1, which Claude Code requires for bypass mode as root');
+  const rec: WorkerRecord = {
+    v: 1,
+    name: o.name,
+    worker_id: workerId,
+    tmux_name: o.name,
+    tmux_socket: tmux.socket,
+    cwd,
+    events_file: path.join(s.events, `${workerId}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: claudeBin,
+    claude_version: version,
+    policy: o.policies,
+    observe: o.observe,
+    invocation: process.argv.slice(2),
+  };
+  saveWorker(s, rec);
+
+  const term = (await tmux.run(['show-options', '-gv', 'default-terminal'])).stdout.trim() || 'screen-256color';
+  const env = buildWorkerEnv({ callerEnv, workerName: o.name, workerId, stateDir: s.root, term, isRoot, extra: o.env });
+  const envFile = path.join(s.workers, `${workerId}.env`);
+  writeEnvFile(envFile, env);
+  const claudeArgs = [
+    '--session-id', workerId,
+    '--plugin-dir', PLUGIN_DIR,
+    '--dangerously-skip-permissions',
+    '--settings', JSON.stringify({ skipDangerousModePermissionPrompt: true }),
+    ...(o.projectSettings ? [] : ['--setting-sources', 'user']),
+    '--disallowed-tools', 'AskUserQuestion',
+    ...o.claudeArgs,
+  ];
+  const argv = ['/usr/bin/env', '-i', '/bin/bash', '--noprofile', '--norc', path.join(PLUGIN_DIR, 'bin/worker-exec'), envFile, claudeBin, ...claudeArgs];
+  try {
+    await newSession(tmux, o.name, cwd, argv);
+  } catch (e) {
+    removeWorker(s, workerId);
+    fs.rmSync(envFile, { force: true });
+    throw e;
+  }
+  try {
+    await awaitStart(s, rec, tmux, callerEnv, o.startTimeoutMs);
+  } catch (e) {
+    const tail = await paneTail(tmux, o.name);
+    await killSession(tmux, o.name);
+    removeWorker(s, workerId);
+    fs.rmSync(envFile, { force: true });
+    fs.rmSync(rec.events_file, { force: true });
+    if (e instanceof ToolgateError && e.code === 'UNTRUSTED_DIR') throw e;
+    throw new ToolgateError('LAUNCH_FAILED', `worker "${o.name}" did not start: ${(e as Error).message}${tail ? `\n--- last lines of its pane ---\n${tail}` : ''}`, {
+      hint: 'check the pane output above; a first-run dialog or a missing API key are the usual causes',
+    });
+  }
+  return { session_id: workerId, tmux_name: o.name, events_file: rec.events_file };
+}
+
+// Waits for session_start, answering the workspace-trust dialog only for a directory trusted for toolgate.
+async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+  const controller = new AbortController();
+  let failure: Error | undefined;
+  let answeredTrust = false;
+  const watchPane = setInterval(() => {
+    void (async () => {
+      if (!(await hasSession(tmux, rec.tmux_name))) {
+        failure = new ToolgateError('LAUNCH_FAILED', 'the worker exited during start');
+        controller.abort();
+        return;
+      }
+      const screen = await capturePane(tmux, rec.tmux_name);
+      if (!answeredTrust && TRUST_DIALOG.test(screen)) {
+        if (isTrusted(env, rec.cwd)) {
+          answeredTrust = true;
+          await sendKeys(tmux, rec.tmux_name, 'Enter');
+        } else {
+          failure = new ToolgateError('UNTRUSTED_DIR', `Claude Code asks whether to trust ${rec.cwd}, and toolgate was not told to`, {
+            hint: `if you trust it, run \`toolgate trust ${rec.cwd}\` (or launch with --trust), then launch again`,
+          });
+          controller.abort();
+        }
+      }
+    })();
+  }, 300);
+  try {
+    await waitForEvent(rec.events_file, (e) => e.event === 'session_start', { afterLine: 0, timeoutMs, signal: controller.signal });
+  } catch (e) {
+    throw failure ?? e;
+  } finally {
+    clearInterval(watchPane);
+  }
+  void s;
+}
