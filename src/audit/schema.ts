@@ -29,14 +29,21 @@ const sealFields = {
   hash: hex64,
 };
 
+/**
+ * Which call a record is about. Optional because a call whose pending file could not be read is still decided
+ * (fail-closed) and recorded; the supervisor sets every field it knows.
+ */
 const call = {
-  worker: z.string(),
-  session: z.string(),
-  tool_use_id: z.string(),
-  tool: z.string(),
+  /** The gate's call id, `<session>.<tool_use_id>`. */
+  call: z.string().optional(),
+  worker: z.string().optional(),
+  worker_id: z.string().optional(),
+  session: z.string().optional(),
+  tool_use_id: z.string().optional(),
+  tool: z.string().optional(),
 };
 
-export const decidedBySchema = z.enum(['policy', 'person', 'timeout', 'fail_closed']);
+export const decidedBySchema = z.enum(['policy', 'person', 'timeout', 'fail-closed', 'lockdown']);
 export const verdictSchema = z.enum(['allow', 'escalate', 'deny']);
 
 /** The kind-specific fields of each record, before sealing. */
@@ -46,12 +53,12 @@ export const recordBodySchema = z.discriminatedUnion('kind', [
     decision_id: z.string(),
     ...call,
     /** The tool input with secrets redacted and long strings cut (see `redacted`, `truncated`). */
-    input: z.record(z.string(), z.unknown()),
+    input: z.record(z.string(), z.unknown()).optional(),
     redacted: z.array(z.string()).optional(),
     truncated: z.array(truncationSchema).optional(),
     verdict: verdictSchema,
     /** The hook's answer when it differs from the verdict (escalate -> ask, observe mode -> allow). */
-    answer: z.enum(['allow', 'deny', 'ask']).optional(),
+    hook_decision: z.enum(['allow', 'deny', 'ask']).optional(),
     /** The deciding rule. */
     rule: z.string(),
     /** Every rule that matched. */
@@ -67,22 +74,23 @@ export const recordBodySchema = z.discriminatedUnion('kind', [
   }),
   z.looseObject({
     kind: z.literal('escalation_opened'),
-    escalation_id: z.string(),
+    /** Defaults to the call id: one escalation per call. */
+    escalation_id: z.string().optional(),
     decision_id: z.string().optional(),
     ...call,
-    to: z.enum(['human', 'dialog']),
+    to: z.enum(['human', 'dialog']).optional(),
     rule: z.string(),
     reason: z.string().optional(),
-    timeout_sec: z.number().nonnegative().optional(),
+    /** ISO time the escalation times out. */
+    deadline: z.string().optional(),
   }),
   z.looseObject({
     kind: z.literal('escalation_closed'),
-    escalation_id: z.string(),
+    escalation_id: z.string().optional(),
     decision_id: z.string().optional(),
-    worker: z.string(),
-    tool_use_id: z.string().optional(),
+    ...call,
     outcome: z.enum(['allow', 'deny', 'timeout', 'abandoned']),
-    decided_by: decidedBySchema,
+    decided_by: decidedBySchema.optional(),
     by: z.string().optional(),
     /** How long the call waited for a person. */
     waited_ms: z.number().nonnegative(),
@@ -120,10 +128,15 @@ export const recordBodySchema = z.discriminatedUnion('kind', [
   }),
   z.looseObject({
     kind: z.literal('hook_fail_closed'),
-    worker: z.string().optional(),
-    session: z.string().optional(),
-    tool_use_id: z.string().optional(),
-    tool: z.string().optional(),
+    ...call,
+    reason: z.string(),
+  }),
+  z.looseObject({
+    /** An answer file from `toolgate approve` that was not applied. */
+    kind: z.literal('answer_rejected'),
+    call: z.string().optional(),
+    file: z.string().optional(),
+    by: z.string().optional(),
     reason: z.string(),
   }),
   z.looseObject({
