@@ -20,6 +20,8 @@ export interface PathRef {
   path: string;
   access: PathAccess;
   source: 'operand' | 'redirect';
+  /** True when the path holds an expansion or glob that cannot be known statically (`$X/a`, `*.log`). */
+  dynamic?: boolean;
 }
 
 /** One simple command, after looking through wrappers (sudo, env, nice, timeout, xargs, find -exec, ...). */

@@ -1,0 +1,43 @@
+// Resolves a path as written (relative, ~, $HOME, .., //, symlinks that exist) to one absolute path; never throws.
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+
+/** Expands `~`, `~/x`, `$HOME`, `${HOME}` at the start of a path. Other `~user` forms are left as written. */
+function expandHome(written: string, home: string): string {
+  if (written === '~' || written === '$HOME' || written === '${HOME}') return home;
+  for (const prefix of ['~/', '$HOME/', '${HOME}/']) {
+    if (written.startsWith(prefix)) return home + '/' + written.slice(prefix.length);
+  }
+  return written;
+}
+
+/** The realpath of the longest existing prefix of an absolute normalised path, with the rest appended. */
+function resolveExisting(abs: string): string {
+  let head = abs;
+  const tail: string[] = [];
+  for (let guard = 0; guard < 4096; guard++) {
+    try {
+      const real = realpathSync.native(head);
+      return tail.length ? path.posix.join(real, ...tail.reverse()) : real;
+    } catch {
+      if (head === '/' || head === '') return abs;
+      tail.push(path.posix.basename(head));
+      head = path.posix.dirname(head);
+    }
+  }
+  return abs;
+}
+
+/**
+ * Resolves `written` against `cwd` and `home`: absolute, `~`/`$HOME` expanded, `.`/`..`/`//` folded, symlinks that
+ * exist on disk resolved (realpath of the longest existing prefix, then the rest). Never throws.
+ */
+export function resolvePath(written: string, cwd: string, home: string): string {
+  try {
+    const expanded = expandHome(written, home);
+    const abs = path.posix.resolve(path.posix.resolve('/', cwd || '/'), expanded);
+    return resolveExisting(abs);
+  } catch {
+    return path.posix.normalize(written.startsWith('/') ? written : `${cwd}/${written}`);
+  }
+}
