@@ -102,6 +102,12 @@ export const policySchema = z
   })
   .describe('a toolgate policy file');
 
+/** The file with rules and tests left unchecked: each rule and case is validated on its own, so all errors show. */
+export const policyOuterSchema = policySchema.extend({
+  rules: z.array(z.unknown()).max(LIMITS.ruleCount).default([]),
+  tests: z.array(z.unknown()).optional(),
+});
+
 export const caseFileSchema = z.strictObject({
   $schema: z.string().optional(),
   policy: z.union([z.string(), z.array(z.string())]).optional(),
