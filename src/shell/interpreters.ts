@@ -117,12 +117,17 @@ export function analyzeInterpreter(
   const lang = langOf(name) as Lang;
   const src = findCode(lang, args);
   const f: InterpreterFindings = { via: `${name} ${src.flag ?? 'stdin'}`, unknowns: [], paths: [], shellTexts: [] };
-  if (lang === 'perl' || lang === 'ruby' || lang === 'awk') {
+  if ((lang === 'perl' || lang === 'ruby' || lang === 'awk') && !src.runsFile) {
     const access: PathAccess = src.inPlace ? 'write' : 'read';
     for (const w of src.operands) {
       const r = makePathRef(w, access, 'operand');
       if (r) f.paths.push(r);
     }
+  }
+  const script = src.operands[0];
+  if (src.runsFile && script && lang !== 'awk' && !(lang === 'python' && args.some((w) => w.value.startsWith('-m')))) {
+    const r = makePathRef(script, 'exec', 'operand');
+    if (r) f.paths.push(r);
   }
   let code = src.code;
   if (code === undefined && !src.runsFile && lang !== 'awk') {
@@ -412,7 +417,15 @@ function judgeNode(code: string, name: string, f: InterpreterFindings): void {
     if (!JS_MODULES.has(mod)) return undefined;
     return mod === 'fs/promises' ? 'fs.promises' : mod;
   };
-  let masked = raw.replace(/\b(?:require|import)\s*\(\s*(__S\d+__)\s*\)/g, (m, lit: string) => moduleOf(lit) ?? m);
+  let masked = raw.replace(/\b(?:require|import)\s*\(\s*(__S\d+__)\s*\)/g, (m, lit: string) => {
+    const l = literalAt(lit, lits);
+    // require('./package.json') only reads that file.
+    if (l && !l.dynamic && l.value.endsWith('.json')) {
+      addPath(f, l, 'read', `${name} require`);
+      return '__json__';
+    }
+    return moduleOf(lit) ?? m;
+  });
   masked = masked.replace(/\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+(__S\d+__)/g, (m, id: string, lit: string) => {
     const mod = moduleOf(lit);
     if (mod) aliases.set(id, mod);

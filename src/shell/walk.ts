@@ -327,7 +327,7 @@ export class Walker {
         const found = analyzeInterpreter(name, argv.slice(1), stdin);
         for (const u of found.unknowns) this.addUnknown(u, text);
         extra.push(...found.paths);
-        const inner: Ctx = { ...ctx, depth: ctx.depth + 1, via: [...via, found.via], outer: undefined, pipeline: undefined, position: undefined, upstream: undefined };
+        const inner: Ctx = { ...ctx, via: [...via, found.via], outer: undefined, pipeline: undefined, position: undefined, upstream: undefined };
         for (const sh of found.shellTexts) this.walkShellText(makeWord(sh), inner, found.via, text);
       }
       this.emitResolved({ ...ctx, via }, name, argv, allAssigns, redirects, text, moreArgs, extra);
@@ -465,10 +465,15 @@ export class Walker {
     extraPaths: PathRef[],
   ): void {
     const head = argv[0];
-    const paths = [...extraPaths, ...classifyOperands(name, argv.slice(1))];
+    const paths = [...extraPaths];
     if (head && head.value.includes('/') && !head.dynamic) {
       const r = makePathRef(head, 'exec', 'operand');
       if (r) paths.unshift(r);
+    }
+    // An operand already known with a precise access (a script run by a shell) is not repeated as `unknown`.
+    // Interpreters report their own operands (analyzeInterpreter): their code is not a path.
+    for (const r of isInterpreter(name) ? [] : classifyOperands(name, argv.slice(1))) {
+      if (!(r.access === 'unknown' && paths.some((p) => p.path === r.path))) paths.push(r);
     }
     if ((name === 'source' || name === '.') && argv[1] && argv[1].dynamic) {
       this.addUnknown(`${name} of a file that cannot be known statically`, text);
