@@ -69,7 +69,10 @@ export function planReply(scripts: Map<string, Script>, messages: Message[]): Sc
     }
   }
   if (promptIndex < 0) return { text: 'ok' };
-  const prompt = textOf(messages[promptIndex]!.content);
+  const content = messages[promptIndex]!.content;
+  // The prompt is the text block that carries the token (Claude Code may add other blocks to the same message).
+  const prompt =
+    typeof content === 'string' ? content : (content.find((b) => b.type === 'text' && TOKEN.test(b.text ?? ''))?.text ?? '');
   const name = TOKEN.exec(prompt)![1]!;
   const script = scripts.get(name);
   if (!script) return { text: `no script named ${name}` };

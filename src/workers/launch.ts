@@ -146,8 +146,13 @@ async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: Nod
       const screen = await capturePane(tmux, rec.tmux_name);
       if (!answeredTrust && TRUST_DIALOG.test(screen)) {
         if (isTrusted(env, rec.cwd)) {
-          answeredTrust = true;
-          await sendKeys(tmux, rec.tmux_name, 'Enter');
+          // The dialog's default is "No, exit": move the cursor onto the "Yes" option, and confirm only once it is there.
+          if (/❯\s*(\d\.\s*)?Yes/.test(screen)) {
+            answeredTrust = true;
+            await sendKeys(tmux, rec.tmux_name, 'Enter');
+          } else {
+            await sendKeys(tmux, rec.tmux_name, 'Down');
+          }
         } else {
           failure = new ToolgateError('UNTRUSTED_DIR', `Claude Code asks whether to trust ${rec.cwd}, and toolgate was not told to`, {
             hint: `if you trust it, run \`toolgate trust ${rec.cwd}\` (or launch with --trust), then launch again`,

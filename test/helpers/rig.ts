@@ -1,0 +1,139 @@
+// A test rig: a fresh HOME, the scripted model on 127.0.0.1, a private tmux socket and state directory, and a
+// way to run the real `toolgate` command against the pinned Claude Code CLI.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { execa } from 'execa';
+import { startScriptedModel, type Script, type ScriptedModel } from '../../src/model/scripted-model.js';
+
+const require = createRequire(import.meta.url);
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const TOOLGATE = path.join(ROOT, 'bin/toolgate.js');
+/** The pinned Claude Code CLI (devDependency). */
+export const CLAUDE_BIN = path.join(path.dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin/claude.exe');
+/** The oldest supported CLI, installed apart in test/floor (see .ci/run). */
+export const FLOOR_CLAUDE_BIN = path.join(ROOT, 'test/floor/node_modules/@anthropic-ai/claude-code/bin/claude.exe');
+export const API_KEY = 'sk-ant-test-0123456789abcdefghij';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Rig {
+  dir: string;
+  home: string;
+  stateDir: string;
+  socket: string;
+  env: Record<string, string>;
+  model: ScriptedModel;
+  /** Creates a workspace directory that Claude Code already trusts (no trust dialog). */
+  workspace(name: string, opts?: { claudeTrusted?: boolean }): string;
+  toolgate(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  /** Launches a worker and returns its session id (throws with the command's stderr on failure). */
+  launch(name: string, workdir: string, extra?: string[], env?: Record<string, string>): Promise<string>;
+  tmux(args: string[]): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+// Builds a rig whose model serves `scripts`; close() stops the supervisor, the tmux server and the model.
+export async function createRig(scripts: Script[] = [], opts: { claudeBin?: string } = {}): Promise<Rig> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-'));
+  fs.chmodSync(dir, 0o700);
+  const home = path.join(dir, 'home');
+  const stateDir = path.join(dir, 'state');
+  const socket = path.join(dir, 'tmux.sock');
+  fs.mkdirSync(home, { mode: 0o700 });
+  const claudeJson = path.join(home, '.claude.json');
+  fs.writeFileSync(
+    claudeJson,
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
+      projects: {},
+    }),
+  );
+  const model = await startScriptedModel(scripts);
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    ANTHROPIC_API_KEY: API_KEY,
+    ANTHROPIC_BASE_URL: model.url,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    TOOLGATE_STATE_DIR: stateDir,
+    TOOLGATE_TMUX_SOCKET: socket,
+    TOOLGATE_CLAUDE_BIN: opts.claudeBin ?? CLAUDE_BIN,
+    TOOLGATE_CONFIG_DIR: path.join(home, '.config/toolgate'),
+  };
+  const run = async (file: string, args: string[], o: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}) => {
+    const r = await execa(file, args, {
+      env: { ...env, ...o.env },
+      extendEnv: false,
+      reject: false,
+      input: o.input ?? '',
+      timeout: o.timeoutMs ?? 120_000,
+    });
+    return { code: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  };
+  const rig: Rig = {
+    dir,
+    home,
+    stateDir,
+    socket,
+    env,
+    model,
+    workspace(name, o = {}) {
+      const ws = path.join(dir, name);
+      fs.mkdirSync(ws, { recursive: true });
+      const real = fs.realpathSync(ws);
+      if (o.claudeTrusted !== false) {
+        const j = JSON.parse(fs.readFileSync(claudeJson, 'utf8'));
+        j.projects = j.projects ?? {};
+        j.projects[real] = { ...(j.projects[real] ?? {}), hasTrustDialogAccepted: true };
+        fs.writeFileSync(claudeJson, JSON.stringify(j));
+      }
+      return real;
+    },
+    toolgate: (args, o) => run(process.execPath, [TOOLGATE, ...args], o),
+    async launch(name, workdir, extra = [], e) {
+      const r = await run(process.execPath, [TOOLGATE, 'launch', '--name', name, '--workdir', workdir, ...extra], { env: e });
+      if (r.code !== 0) throw new Error(`launch ${name} failed (${r.code}): ${r.stderr}`);
+      return (JSON.parse(r.stdout) as { session_id: string }).session_id;
+    },
+    tmux: (args) => run('tmux', ['-S', socket, ...args]),
+    async close() {
+      await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);
+      await run('tmux', ['-S', socket, 'kill-server']);
+      await model.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+// Reads a worker's events file as parsed objects.
+export function eventsOf(rig: Rig, sessionId: string): Array<Record<string, unknown>> {
+  const file = path.join(rig.stateDir, 'events', `${sessionId}.jsonl`);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+// The audit records written so far.
+export function auditOf(rig: Rig): Array<Record<string, unknown>> {
+  const dir = path.join(rig.stateDir, 'audit');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl') && !f.startsWith('checkpoint'))
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
