@@ -25,7 +25,8 @@ export interface LoadResult {
 
 // Compiles text of one file (exported for tests and tools that hold the text already).
 export function compileText(file: string, text: string): { layer?: CompiledLayer; diagnostics: Diagnostic[] } {
-  return compileLayer(parseSource(file, text));
+  const r = compileLayer(parseSource(file, text));
+  return { ...r, diagnostics: sortDiagnostics(r.diagnostics) };
 }
 
 // Loads every file, collects every problem, and builds the policy only if there is no error.
