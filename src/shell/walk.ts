@@ -211,6 +211,10 @@ export class Walker {
         let body = bodyNode?.text ?? '';
         if (op === '<<-') body = body.replace(/^\t+/gm, '');
         if (bodyNode && !quoted) this.findSubstitutions(bodyNode, ctx);
+        // tree-sitter-bash sometimes reads a heredoc body as words of the heredoc node: its text cannot be trusted.
+        if (n.namedChildren.some((c) => c && ['word', 'string', 'raw_string', 'concatenation'].includes(c.type))) {
+          this.addUnknown('here-document could not be read reliably', n.text);
+        }
         const dynamic = !quoted && /[$`]/.test(body);
         out.push({ redirect: { op, fd: descriptorOf(n) ?? 0, target: body, dynamic }, stdinText: body, stdinDynamic: dynamic });
         for (const c of n.namedChildren) {
@@ -305,7 +309,10 @@ export class Walker {
       const run = classifyShellRun(name, argv.slice(1));
       if (run?.kind === 'text') {
         via.push(run.via);
+        const before = this.commands.length;
         this.walkShellText(run.script, { ...ctx, via, outer: redirects, remote: ctx.remote || run.remote }, run.via, text);
+        // `bash -c ''` runs nothing, but the call is still reported as the shell it starts.
+        if (this.commands.length === before) this.emitResolved({ ...ctx, via: via.slice(0, -1) }, name, argv, allAssigns, redirects, text, moreArgs, []);
         if (run.remote) this.addUnknown('command runs on a remote host (ssh)', text);
         return;
       }

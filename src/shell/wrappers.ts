@@ -44,7 +44,8 @@ const WRAPPERS: Record<string, WrapperDef> = {
     adjust: (u, s) => {
       takeAssigns(u);
       const split = optionValue(s.options, 'S', 'split-string');
-      if (split) return { ...u, script: split };
+      // -S splits its string into words that come before the remaining operands.
+      if (split) return { ...u, inner: [], script: joinWords([split, ...u.inner]) };
       return u;
     },
   },

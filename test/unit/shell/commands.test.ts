@@ -222,3 +222,14 @@ describe('unknowns', () => {
     expect(c.paths.map((p) => p.path)).toEqual(['$HOME/.cache', '~/x', '${HOME}/y']);
   });
 });
+
+describe('corpus regressions', () => {
+  it('reads env -S words before the remaining operands', () => {
+    const c = only(parseShell(`env -S 'PATH=/usr/bin' git reset --hard`), 'git');
+    expect(c.argv).toEqual(['git', 'reset', '--hard']);
+    expect(c.assigns).toEqual(['PATH=/usr/bin']);
+  });
+  it('reports bash -c with an empty script as the shell', () => {
+    expect(names(`bash -c ''`)).toEqual(['bash']);
+  });
+});
