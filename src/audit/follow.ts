@@ -1,11 +1,31 @@
 // Following a trail as it grows: the records so far, then each new one, across rotations, until aborted.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ACTIVE_FILE } from './files.js';
+import { ACTIVE_FILE, listRotatedNumbers, rotatedName } from './files.js';
 import { matchesFilter, type AuditFilter } from './filter.js';
 import { iterateAudit } from './read.js';
 import type { AuditRecord } from './schema.js';
 import { unsealLine } from './seal.js';
+import { walkTrail } from './walk.js';
+
+// The seq of a file's first record (read from its first 1 MiB), if it has one.
+function firstSeq(file: string): number | undefined {
+  const buf = Buffer.alloc(1024 * 1024);
+  let n = 0;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const nl = buf.subarray(0, n).indexOf(0x0a);
+  const u = nl === -1 ? undefined : unsealLine(buf.subarray(0, nl));
+  return u?.ok ? u.record.seq : undefined;
+}
 
 export interface FollowOptions {
   signal?: AbortSignal;
@@ -59,6 +79,18 @@ export function followAudit(
     }
   };
 
+  // Emits records from rotated files newer than the last one seen (more than one rotation between looks).
+  const catchUp = (): void => {
+    const files = listRotatedNumbers(dir).map((n) => path.join(dir, rotatedName(n)));
+    let from = files.length;
+    while (from > 0) {
+      from--;
+      const first = firstSeq(files[from] as string);
+      if (first !== undefined && first <= lastSeq + 1) break;
+    }
+    for (const e of walkTrail(files, from)) if (e.unsealed.ok) emit(e.unsealed.record);
+  };
+
   const check = (): void => {
     try {
       checkOnce();
@@ -90,6 +122,7 @@ export function followAudit(
       drain(); // whatever was written before the rename
       fs.closeSync(fd);
       fd = -1;
+      catchUp(); // files rotated away since the last look
     }
   };
 
