@@ -231,8 +231,9 @@ export function buildActivation(call: CallInput): { base: CelActivation; command
 
 // Runs a condition; a non-bool result counts as an error (the caller fails closed).
 export function runCel(program: CelProgram, activation: CelActivation, unit: number | undefined, commands: CelCommand[]): boolean {
-  const ctx = unit === undefined ? activation : { ...activation, command: commands[unit] ?? EMPTY_COMMAND };
-  const v: unknown = program.run(ctx);
+  // The activation belongs to this one evaluation, so setting the current command in place is safe.
+  activation['command'] = unit === undefined ? EMPTY_COMMAND : (commands[unit] ?? EMPTY_COMMAND);
+  const v: unknown = program.run(activation);
   if (typeof v !== 'boolean') throw new Error(`condition returned ${typeof v}, not bool`);
   return v;
 }

@@ -24,8 +24,20 @@ export const FILE_TOOLS: Readonly<Record<string, { field: string; access: 'read'
 
 export type ToolMatcher = (name: string) => boolean;
 
-// Compiles tool names and globs into one matcher (exact names are a set lookup).
+const memo = new Map<string, ToolMatcher>();
+
+// Compiles tool names and globs into one matcher (exact names are a set lookup); memoised by pattern list.
 export function compileToolMatcher(patterns: readonly string[]): ToolMatcher {
+  const key = patterns.join('\u0000');
+  let m = memo.get(key);
+  if (!m) {
+    m = buildToolMatcher(patterns);
+    if (memo.size < 5000) memo.set(key, m);
+  }
+  return m;
+}
+
+function buildToolMatcher(patterns: readonly string[]): ToolMatcher {
   const exact = new Set(patterns.filter((p) => !picomatch.scan(p).isGlob));
   const globs = patterns.filter((p) => picomatch.scan(p).isGlob);
   const glob = globs.length ? picomatch(globs, { dot: true, nobrace: false }) : null;
