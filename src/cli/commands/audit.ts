@@ -46,7 +46,8 @@ supervisor start/stop), written before the decision reaches the hook.
   checkpoint       verify, then print the record count and head hash and append {count, head, ts} to
                    <dir>/checkpoints.jsonl (or --out FILE). Copy it somewhere the workers' user cannot write.
 
-  --dir DIR        the audit directory (default: <state dir>/audit; state dir from TOOLGATE_STATE_DIR)
+  --dir DIR        the audit directory (default: <state dir>/audit; the state dir is TOOLGATE_STATE_DIR,
+                   else $XDG_RUNTIME_DIR/toolgate, else /tmp/toolgate-<uid>)
   --json           JSON output
 
 exit status: 0 ok; 1 verification failed, or an operational failure; 2 usage error.`;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GENESIS } from '../../../src/audit/schema.js';
 import { sealRecord } from '../../../src/audit/seal.js';
 import { verifyAudit } from '../../../src/audit/verify.js';
@@ -220,5 +220,28 @@ describe('torn writes', () => {
     expect(log.recovered).toBeUndefined();
     expect(log.head().count).toBe(2);
     log.close();
+  });
+});
+
+describe('a write that fails half way', () => {
+  it('throws AUDIT_WRITE, then the next append attests the torn bytes and continues the chain', () => {
+    const log = openAuditLog(dir);
+    log.append(sampleDecision(1));
+    const real = fs.writeSync;
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementationOnce(((fd: number, buf: Buffer, off: number) => {
+      real(fd, buf, off, 30);
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    }) as unknown as typeof fs.writeSync);
+    expect(() => log.append(sampleDecision(2))).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE' }));
+    spy.mockRestore();
+    const r = log.append(sampleDecision(3));
+    log.close();
+    expect(r.seq).toBe(3);
+    expect(JSON.parse(readLines(file)[2] as string)).toMatchObject({
+      kind: 'trail_recovered',
+      seq: 2,
+      bytes: 30,
+    });
+    expect(verifyAudit(dir)).toMatchObject({ ok: true, count: 3 });
   });
 });
