@@ -14,7 +14,13 @@ let sid: string;
 
 // Runs one of the seed scripts with the rig's environment.
 async function script(name: string, args: string[], timeoutMs = 90_000): Promise<RunResult> {
-  const r = await execa(path.join(SCRIPTS, name), args, { env: rig.env, extendEnv: false, reject: false, input: '', timeout: timeoutMs });
+  const r = await execa(path.join(SCRIPTS, name), args, {
+    env: rig.env,
+    extendEnv: false,
+    reject: false,
+    input: '',
+    timeout: timeoutMs,
+  });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
@@ -33,7 +39,10 @@ function escalationFor(workerId: string, timeoutMs = 30_000): Promise<{ call: st
       if (hit) finish(undefined, hit);
     };
     const watcher = fs.watch(rig.stateDir, check);
-    const timer = setTimeout(() => finish(new Error(`no escalation for ${workerId} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no escalation for ${workerId} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const finish = (err: Error | undefined, v?: { call: string; rule: string }) => {
       watcher.close();
       clearTimeout(timer);
@@ -57,13 +66,32 @@ beforeAll(async () => {
     },
     {
       name: 'lines',
-      steps: [{ tools: [{ name: 'Bash', input: { command: 'for i in 1 2 3 4 5 6 7 8 9; do echo line-$i; done', description: 'lines' } }] }],
+      steps: [
+        {
+          tools: [
+            {
+              name: 'Bash',
+              input: { command: 'for i in 1 2 3 4 5 6 7 8 9; do echo line-$i; done', description: 'lines' },
+            },
+          ],
+        },
+      ],
       final: 'printed lines',
     },
     {
       name: 'push',
-      steps: [{ tools: [{ name: 'Bash', input: { command: 'git push origin main 2>&1; echo PUSHED$((40 + 2))', description: 'push' } }] }],
-      final: (c) => `push result: ${c.lastResults[0]?.is_error ? 'ERROR ' : ''}${c.lastResults[0]?.content ?? ''}`,
+      steps: [
+        {
+          tools: [
+            {
+              name: 'Bash',
+              input: { command: 'git push origin main 2>&1; echo PUSHED$((40 + 2))', description: 'push' },
+            },
+          ],
+        },
+      ],
+      final: (c) =>
+        `push result: ${c.lastResults[0]?.is_error ? 'ERROR ' : ''}${c.lastResults[0]?.content ?? ''}`,
     },
   ]);
   ws = rig.workspace('ws');
@@ -75,7 +103,17 @@ afterAll(async () => {
 
 describe('launch-worker.sh', () => {
   it('launches with --name/--workdir (--target local, claude args after --) and prints the seed JSON', async () => {
-    const r = await script('launch-worker.sh', ['--name', 's1', '--workdir', ws, '--target', 'local', '--', '--append-system-prompt', MARK]);
+    const r = await script('launch-worker.sh', [
+      '--name',
+      's1',
+      '--workdir',
+      ws,
+      '--target',
+      'local',
+      '--',
+      '--append-system-prompt',
+      MARK,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, string>;
     expect(Object.keys(out).sort()).toEqual(['events_file', 'session_id', 'tmux_name']);
@@ -85,7 +123,11 @@ describe('launch-worker.sh', () => {
     expect(fs.existsSync(out.events_file!)).toBe(true);
     expect(eventsOf(rig, sid)[0]).toMatchObject({ event: 'session_start', cwd: ws });
     const ps = await execa('ps', ['-eo', 'args='], { reject: false });
-    expect(String(ps.stdout).split('\n').some((l) => l.includes(sid) && l.includes(MARK))).toBe(true);
+    expect(
+      String(ps.stdout)
+        .split('\n')
+        .some((l) => l.includes(sid) && l.includes(MARK)),
+    ).toBe(true);
   });
 
   it('accepts the old positional form <tmux-name> <workdir> [claude-args]', async () => {
@@ -96,7 +138,11 @@ describe('launch-worker.sh', () => {
     expect(out.tmux_name).toBe('s2');
     expect(eventsOf(rig, out.session_id!)[0]).toMatchObject({ event: 'session_start', cwd: ws2 });
     const ps = await execa('ps', ['-eo', 'args='], { reject: false });
-    expect(String(ps.stdout).split('\n').some((l) => l.includes(out.session_id!) && l.includes(`${MARK}-2`))).toBe(true);
+    expect(
+      String(ps.stdout)
+        .split('\n')
+        .some((l) => l.includes(out.session_id!) && l.includes(`${MARK}-2`)),
+    ).toBe(true);
   });
 
   it('refuses remote targets with exit 2 and a clear message, starting nothing', async () => {
@@ -158,8 +204,10 @@ describe('converse.sh', () => {
 });
 
 describe('send-prompt.sh and wait-for-event.sh', () => {
-  it('send then wait finds this turn\'s stop (even if it came first), never an older one', async () => {
-    const before = eventsOf(rig, sid).filter((e) => e.event === 'stop').pop()!;
+  it("send then wait finds this turn's stop (even if it came first), never an older one", async () => {
+    const before = eventsOf(rig, sid)
+      .filter((e) => e.event === 'stop')
+      .pop()!;
     const s = await script('send-prompt.sh', ['s1', sid, '<<S:hello>> three-arg form']);
     expect(s.code, s.stderr).toBe(0);
     const w = await script('wait-for-event.sh', [sid, 'stop', '30']);
@@ -167,7 +215,9 @@ describe('send-prompt.sh and wait-for-event.sh', () => {
     const ev = JSON.parse(w.stdout) as { event: string; seq: number };
     expect(ev.event).toBe('stop');
     expect(ev.seq).toBeGreaterThan(before.seq as number);
-    const prompt = eventsOf(rig, sid).filter((e) => e.event === 'user_prompt_submit').pop()!;
+    const prompt = eventsOf(rig, sid)
+      .filter((e) => e.event === 'user_prompt_submit')
+      .pop()!;
     expect(ev.seq).toBeGreaterThan(prompt.seq as number);
 
     const s2 = await script('send-prompt.sh', ['s1', '<<S:hello>> two-arg form']);
@@ -184,7 +234,10 @@ describe('send-prompt.sh and wait-for-event.sh', () => {
     const n = lineCount(sid);
     const t2 = await script('wait-for-event.sh', [sid, 'stop', '1', '--after-line', String(n)]);
     expect(t2.code).toBe(1);
-    const lastStop = eventsOf(rig, sid).map((e) => e.event).lastIndexOf('stop') + 1;
+    const lastStop =
+      eventsOf(rig, sid)
+        .map((e) => e.event)
+        .lastIndexOf('stop') + 1;
     const t3 = await script('wait-for-event.sh', [sid, 'stop', '--after-line', String(lastStop - 1), '1']);
     expect(t3.code, t3.stderr).toBe(0);
     expect(JSON.parse(t3.stdout)).toMatchObject({ event: 'stop', seq: lastStop });
@@ -221,13 +274,19 @@ describe('read-events.sh and read-turn.sh', () => {
     expect(stops.every((l) => (JSON.parse(l) as { event: string }).event === 'stop')).toBe(true);
     const last2 = (await script('read-events.sh', ['s1', '--last', '2'])).stdout.trim().split('\n');
     expect(last2).toEqual(lines.slice(-2));
-    const lastStop = (await script('read-events.sh', [sid, '--type', 'stop', '--last', '1'])).stdout.trim().split('\n');
+    const lastStop = (await script('read-events.sh', [sid, '--type', 'stop', '--last', '1'])).stdout
+      .trim()
+      .split('\n');
     expect(lastStop).toEqual(stops.slice(-1));
     expect((await script('read-events.sh', [sid, '--type', 'end_of_turn'])).code).toBe(2);
   });
 
   it('--follow prints the backlog, then new events as they come', async () => {
-    const child = execa(path.join(SCRIPTS, 'read-events.sh'), [sid, '--follow', '--last', '1'], { env: rig.env, extendEnv: false, reject: false });
+    const child = execa(path.join(SCRIPTS, 'read-events.sh'), [sid, '--follow', '--last', '1'], {
+      env: rig.env,
+      extendEnv: false,
+      reject: false,
+    });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     const seen = (want: RegExp) =>
@@ -271,7 +330,10 @@ describe('approve-tool.sh', () => {
     expect((await script('send-prompt.sh', ['s1', sid, '<<S:push>> publish'])).code).toBe(0);
     const pre = await script('wait-for-event.sh', [sid, 'pre_tool_use', '30']);
     expect(pre.code, pre.stderr).toBe(0);
-    expect(JSON.parse(pre.stdout)).toMatchObject({ tool: 'Bash', tool_input: { command: expect.stringContaining('git push') } });
+    expect(JSON.parse(pre.stdout)).toMatchObject({
+      tool: 'Bash',
+      tool_input: { command: expect.stringContaining('git push') },
+    });
     const esc = await escalationFor(sid);
     expect(esc.rule).toMatch(/git-push|push/);
     const a = await script('approve-tool.sh', [sid, 'allow']);
@@ -281,7 +343,11 @@ describe('approve-tool.sh', () => {
     const reply = (await rig.toolgate(['turn', 's1', '--full'])).stdout;
     expect(reply).toContain('push result: ');
     expect(reply).toContain('PUSHED42');
-    expect(eventsOf(rig, sid).filter((e) => e.event === 'post_tool_use').pop()).toMatchObject({ tool: 'Bash' });
+    expect(
+      eventsOf(rig, sid)
+        .filter((e) => e.event === 'post_tool_use')
+        .pop(),
+    ).toMatchObject({ tool: 'Bash' });
   });
 
   it('denies an escalated git push, which then does not run', async () => {
