@@ -11,14 +11,18 @@
 // The two stub variants split the gate's cost into the hook script + file protocol (gate-stub), chokidar's
 // share (gate-chok - gate-stub) and the supervisor's own work (gate - gate-chok).
 //
-// usage: npm run build && node bench/gate-hook-alone.mjs [--calls N] [--json FILE]
+// --trace M (default 30, 0 = off) then runs M calls of an xtrace-instrumented copy of the gate (PS4 carries
+// EPOCHREALTIME; plugin/ is not touched) against the fs.watch stub and reports where the hook's time goes, per
+// command (summed per call, median over calls). Tracing adds its own cost, so read the shares, not the total.
+//
+// usage: npm run build && node bench/gate-hook-alone.mjs [--calls N] [--trace M] [--json FILE]
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { GATE_HOOK, ROOT, TOOLGATE, fmt, machineInfo, nowUs, parseArgs, preToolUsePayload, run, sleep, stats, tempDir } from './lib/common.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { calls: 200, json: '' });
+const opts = parseArgs(process.argv.slice(2), { calls: 200, trace: 30, json: '' });
 const dir = tempDir('tg-hookalone-');
 const children = [];
 let supEnv;
@@ -101,6 +105,8 @@ async function main() {
     }
   }
 
+  const trace = opts.trace > 0 ? await traceGate(stubFs.state, gateEnv(stubFs.state), sessionId, opts.trace) : undefined;
+
   // Breakdowns from the responders' own timestamps.
   for (const c of children) c.kill('SIGTERM');
   await sleep(500);
@@ -146,7 +152,55 @@ async function main() {
     console.log(`  ${k}`);
     for (const [p, s] of Object.entries(parts)) console.log(`    ${p.padEnd(44)} ${fmt(s.median, 2).padStart(8)} / ${fmt(s.p99, 2)}  (n=${s.n})`);
   }
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, calls: opts.calls, summary, breakdown }, null, 2));
+  if (trace) {
+    console.log(`\nwhere the gate's time goes (xtrace copy against the fs.watch stub, ${opts.trace} calls; median ms per call):`);
+    for (const [k, v] of trace) console.log(`    ${k.padEnd(44)} ${fmt(v, 2).padStart(8)}`);
+  }
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, calls: opts.calls, summary, breakdown, trace }, null, 2));
+}
+
+// Runs an xtrace copy of the gate `calls` times; returns [step, median ms] rows, biggest first.
+async function traceGate(state, env, sessionId, calls) {
+  const src = fs.readFileSync(GATE_HOOK, 'utf8').split('\n');
+  const traced = path.join(dir, 'gate-traced');
+  fs.writeFileSync(traced, [src[0], "PS4='+${EPOCHREALTIME} '; set -x", ...src.slice(1)].join('\n'), { mode: 0o700 });
+  const per = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = nowUs();
+    const r = await new Promise((resolve, reject) => {
+      const child = spawn(traced, [], { shell: true, detached: true, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', reject);
+      child.on('close', () => resolve({ t1: nowUs(), out, err }));
+      child.stdin.end(preToolUsePayload(sessionId, `toolu_trace${String(i).padStart(6, '0')}`));
+    });
+    if (!r.out.includes('"allow"')) throw new Error(`traced gate call ${i} not allowed: ${r.out}`);
+    const steps = r.err
+      .split('\n')
+      .map((l) => /^\++(\d+\.\d+) (.*)$/.exec(l))
+      .filter(Boolean)
+      .map((m) => ({ us: Number(m[1]) * 1e6, cmd: m[2] }));
+    const row = new Map();
+    const add = (k, ms) => row.set(k, (row.get(k) ?? 0) + ms);
+    add('(spawn: sh -c + bash start, to first line)', (steps[0].us - t0) / 1000);
+    for (let j = 0; j < steps.length - 1; j++) {
+      const c = steps[j].cmd;
+      // The stdin copy `{ printf; head -c; printf; } > tmp 2>/dev/null` traces nothing (its stderr is /dev/null), so
+      // its time lands on the line before it, `w=...`.
+      const key = c.startsWith('w=')
+        ? 'stdin copy block (printf + head -c + printf)'
+        : (/^(mkfifo|mv|exec|read|kill)\b/.exec(c)?.[1] ?? (c.startsWith('[[') ? '[[ (regex)' : 'other builtins'));
+      add(key === 'read' && /-t 1 line/.test(c) ? 'read (waiting for the decision on the FIFO)' : key, (steps[j + 1].us - steps[j].us) / 1000);
+    }
+    add('(last line to exit, as seen by the spawner)', (r.t1 - steps[steps.length - 1].us) / 1000);
+    add('TOTAL spawn -> close', (r.t1 - t0) / 1000);
+    per.push(row);
+  }
+  const keys = [...new Set(per.flatMap((r) => [...r.keys()]))];
+  return keys.map((k) => [k, stats(per.map((r) => r.get(k) ?? 0)).median]).sort((a, b) => b[1] - a[1]);
 }
 
 let failed = false;

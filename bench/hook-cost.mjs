@@ -10,14 +10,18 @@
 // (toolgate then baseline, baseline then toolgate, alternating); the ratio is the median of per-pair ratios.
 // Nothing here asserts a timing: it is a benchmark, not a test.
 //
-// usage: npm run build && node bench/hook-cost.mjs [--pairs N] [--calls K] [--no-bare] [--json FILE] [--settle MS] [--keep]
+// --diag adds two toolgate workers started directly (same env and worker record as `toolgate launch`) on trimmed
+// copies of plugin/: tg-nopost (no async PostToolUse/PostToolUseFailure event hooks) and tg-gateonly (the gate
+// only), to split toolgate's per-call cost between the gate and the event hooks.
+//
+// usage: npm run build && node bench/hook-cost.mjs [--pairs N] [--calls K] [--no-bare] [--diag] [--json FILE] [--settle MS] [--keep]
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { API_KEY, CLAUDE_BIN, ROOT, TOOLGATE, fmt, machineInfo, parseArgs, run, sleep, stats, tempDir, waitGone } from './lib/common.mjs';
+import { API_KEY, CLAUDE_BIN, PLUGIN_DIR, ROOT, TOOLGATE, fmt, machineInfo, parseArgs, run, sleep, stats, tempDir, waitGone } from './lib/common.mjs';
 import { claudeArgs, freshHome, runTurn, startDirect, tmuxOn, waitReady, workerEnv } from './lib/worker.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { pairs: 5, calls: 20, 'no-bare': false, json: '', settle: 1500, keep: false });
+const opts = parseArgs(process.argv.slice(2), { pairs: 5, calls: 20, 'no-bare': false, diag: false, json: '', settle: 1500, keep: false });
 const K = opts.calls;
 if (K < 2) throw new Error('--calls must be at least 2');
 const { startScriptedModel } = await import(path.join(ROOT, 'dist/model/scripted-model.js'));
@@ -124,6 +128,21 @@ async function main() {
     await startDirect(tmux, bare.name, bare.ws, workerEnv(bare.home, model.url, term), claudeArgs(bare.sessionId));
     workers.push(bare);
   }
+  const diag = [];
+  if (opts.diag) {
+    const variants = [
+      ['tg-nopost', (ev) => !ev.startsWith('PostToolUse')],
+      ['tg-gateonly', (ev) => ev === 'PreToolUse'],
+    ];
+    for (const [name, keep] of variants) {
+      const w = { ...mk(name), sessionId: randomUUID() };
+      const env = { ...workerEnv(w.home, model.url, term), TOOLGATE_WORKER: name, TOOLGATE_WORKER_ID: w.sessionId, TOOLGATE_STATE_DIR: stateDir };
+      saveRecord(w);
+      await startDirect(tmux, name, w.ws, env, claudeArgs(w.sessionId, ['--plugin-dir', trimmedPlugin(name, keep)]));
+      workers.push(w);
+      diag.push(w);
+    }
+  }
   for (const w of workers) await waitReady(tmux, w.name);
 
   let turnNo = 0;
@@ -149,6 +168,8 @@ async function main() {
   for (let i = 0; i < opts.pairs; i++) {
     const order = i % 2 === 0 ? [tg, base] : [base, tg];
     if (bare) (i % 2 === 0 ? order.push(bare) : order.unshift(bare));
+    if (i % 2 === 0) order.push(...diag);
+    else order.unshift(...[...diag].reverse());
     const row = {};
     for (const w of order) row[w.name] = await measure(w, i % 2 === 1);
     row.ratio = row.toolgate.perCall / row.baseline.perCall;
@@ -161,6 +182,27 @@ async function main() {
   }
   const decisions = auditDecisions().slice(auditStart);
   report(pairs, workers, decisions);
+}
+
+// A copy of plugin/ whose hooks.json keeps only the events `keep` accepts (plugin/ itself is never touched).
+function trimmedPlugin(name, keep) {
+  const p = path.join(dir, `plugin-${name}`);
+  fs.cpSync(PLUGIN_DIR, p, { recursive: true });
+  const f = path.join(p, 'hooks/hooks.json');
+  const j = JSON.parse(fs.readFileSync(f, 'utf8'));
+  j.hooks = Object.fromEntries(Object.entries(j.hooks).filter(([ev]) => keep(ev)));
+  fs.writeFileSync(f, JSON.stringify(j, null, 2));
+  return p;
+}
+
+// The worker record `toolgate launch` writes (src/workers/registry.ts), so the supervisor decides this worker's calls.
+function saveRecord(w) {
+  const rec = {
+    v: 1, name: w.name, worker_id: w.sessionId, tmux_name: w.name, tmux_socket: socket, cwd: w.ws,
+    events_file: path.join(stateDir, 'events', `${w.sessionId}.jsonl`), started_at: new Date().toISOString(),
+    claude_bin: CLAUDE_BIN, claude_version: '2.1.330', policy: [], observe: false, invocation: ['bench'],
+  };
+  fs.writeFileSync(path.join(stateDir, 'workers', `${w.sessionId}.json`), JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
 }
 
 // The supervisor's decision records (for its ts_us -> decision latency).
@@ -192,6 +234,10 @@ function report(pairs, workers, decisions) {
   const r = stats(pairs.map((p) => p.ratio));
   out();
   out(`ratio toolgate/baseline (median of per-pair ratios): ${fmt(r.median, 3)}  (min ${fmt(r.min, 3)}, max ${fmt(r.max, 3)}; target <= 1.10)`);
+  for (const w of workers.filter((x) => !['baseline', 'toolgate'].includes(x.name))) {
+    const rr = stats(pairs.map((p) => p[w.name].perCall / p.baseline.perCall));
+    out(`ratio ${w.name}/baseline: ${fmt(rr.median, 3)}  (min ${fmt(rr.min, 3)}, max ${fmt(rr.max, 3)})`);
+  }
   if (workers.some((w) => w.name === 'nohooks')) {
     const over = (name) => stats(pairs.map((p) => p[name].perCall - p.nohooks.perCall));
     out(`hook overhead per call vs no hooks (median of per-pair differences): baseline +${fmt(over('baseline').median)} ms, toolgate +${fmt(over('toolgate').median)} ms`);
