@@ -29,13 +29,18 @@ export function readJsonFile<T = unknown>(file: string): T | undefined {
   }
 }
 
-// True when a process with this pid exists (signal 0 probe).
+// A zombie (killed, not yet reaped) answers signal 0 but is dead: /proc/<pid>/stat tells (state after the comm).
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: trust the signal probe
   }
 }

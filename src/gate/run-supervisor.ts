@@ -1,16 +1,15 @@
 // Runs a supervisor in this process (foreground), or starts one in the background and waits until it is ready.
 import fs from 'node:fs';
-import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { TOOLGATE_BIN } from '../core/package-paths.js';
 import { pino } from 'pino';
 import { ToolgateError } from '../core/errors.js';
 import { writeFileAtomic, readJsonFile, pidAlive } from '../core/fsx.js';
 import type { StatePaths } from '../core/state.js';
 import { acquireSupervisorLock, releaseSupervisorLock, runningSupervisor } from './lock.js';
-import { Supervisor } from './supervisor.js';
-import { createBuiltinDecider } from './builtin-decider.js';
-import { jsonlAuditSink } from './audit-jsonl.js';
+import { Supervisor, type AuditSink } from './supervisor.js';
+import { createPolicyDecider } from './policy-decider.js';
+import { openAuditLog } from '../audit/index.js';
 import { watchFile } from '../workers/file-watch.js';
 
 export interface SuperviseOptions {
@@ -34,9 +33,28 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
     { level: opts.logLevel, base: { pid: process.pid } },
     pino.destination({ dest: s.supervisorLog, sync: true, mkdir: false }),
   );
-  const decider = createBuiltinDecider();
-  const audit = jsonlAuditSink(s.audit);
-  const sup = new Supervisor({ state: s, decider, audit, logger });
+  let audit: ReturnType<typeof openAuditLog>;
+  let decider: Awaited<ReturnType<typeof createPolicyDecider>>;
+  try {
+    audit = openAuditLog(s.audit, { onWarning: (m) => logger.warn(m) });
+    decider = await createPolicyDecider({
+      stateDir: s.root,
+      policies: opts.policies,
+      home: process.env.HOME ?? '/',
+      logger,
+      onReload: (r) => {
+        try {
+          audit.append({ kind: 'policy_reload', revision: r.revision ?? 'none', ok: r.ok, errors: r.errors.length ? r.errors : undefined, source: r.files.join(', ') });
+        } catch (err) {
+          logger.error({ err }, 'cannot record a policy reload');
+        }
+      },
+    });
+  } catch (e) {
+    releaseSupervisorLock(s);
+    throw e;
+  }
+  const sup = new Supervisor({ state: s, decider, audit: audit as unknown as AuditSink, logger });
   const info: SupervisorInfo = { pid: process.pid, started_at: new Date().toISOString(), ready: false, policies: opts.policies };
   try {
     audit.append({ kind: 'supervisor_start', pid: process.pid, policies: opts.policies });
@@ -59,7 +77,7 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await sup.stop();
-  audit.append({ kind: 'supervisor_stop', pid: process.pid, decisions: sup.decisions });
+  audit.append({ kind: 'supervisor_stop', pid: process.pid, decisions: sup.decisions, reason: 'signal' });
   audit.close();
   decider.close();
   for (const f of [s.supervisorPid, s.supervisorJson]) {
@@ -77,7 +95,6 @@ function readPid(file: string): number | undefined {
   }
 }
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/toolgate.js');
 
 // Starts a background supervisor (unless one runs) and waits until it says it is ready.
 export async function startDaemon(
@@ -88,7 +105,7 @@ export async function startDaemon(
 ): Promise<{ pid: number; started: boolean }> {
   const running = runningSupervisor(s);
   if (running) return { pid: running, started: false };
-  const args = [BIN, 'supervise', '--log-level', opts.logLevel, ...opts.policies.flatMap((p) => ['--policy', p])];
+  const args = [TOOLGATE_BIN, 'supervise', '--log-level', opts.logLevel, ...opts.policies.flatMap((p) => ['--policy', p])];
   const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore', env: { ...env, TOOLGATE_STATE_DIR: s.root } });
   child.unref();
   const pid = child.pid!;

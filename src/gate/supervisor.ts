@@ -187,7 +187,7 @@ export class Supervisor {
 
   private handleFailClosed(item: Extract<Loaded, { entry: { kind: 'failclosed' } }>): void {
     const { data } = item;
-    this.opts.audit.append({
+    this.record({
       kind: 'hook_fail_closed',
       worker_id: data.worker_id,
       call: data.call || undefined,
@@ -256,9 +256,10 @@ export class Supervisor {
     const timer = setTimeout(() => this.expireEscalation(callId), Math.max(0, deadline - this.now()));
     this.escalations.set(callId, { callId, pending, worker, decision, openedAt: started, deadline, timer });
     this.publishEscalations();
-    this.opts.audit.append({
+    this.record({
       kind: 'escalation_opened',
       call: callId,
+      to: 'human',
       worker: worker.name,
       worker_id: worker.worker_id,
       tool: pending.payload.tool_name,
@@ -285,7 +286,7 @@ export class Supervisor {
         ? esc.decision.reason
         : `toolgate denied this tool call: it needed a person's approval (${esc.decision.reason}) and none came in time. Do not retry it or look for a way around it; stop and report that it needs approval.`,
     };
-    this.opts.audit.append({ kind: 'escalation_closed', call: callId, outcome: 'timeout', waited_ms: this.now() - esc.openedAt });
+    this.record({ kind: 'escalation_closed', call: callId, outcome: 'timeout', decided_by: 'timeout', waited_ms: this.now() - esc.openedAt });
     this.finish(callId, esc.pending, esc.worker, d, esc.openedAt, 'timeout');
   }
 
@@ -296,14 +297,14 @@ export class Supervisor {
     const parsed = AnswerSchema.safeParse(json);
     if (!parsed.success) {
       this.opts.logger.warn({ file }, 'ignoring an invalid answer file');
-      this.opts.audit.append({ kind: 'answer_rejected', file: path.basename(file), why: 'invalid' });
+      this.record({ kind: 'answer_rejected', file: path.basename(file), reason: 'the answer file is not valid' });
       return;
     }
     const a = parsed.data;
     const esc = this.escalations.get(a.call);
     if (!esc || path.basename(file) !== `${a.call}.answer`) {
       this.opts.logger.warn({ call: a.call }, 'answer for no open escalation');
-      this.opts.audit.append({ kind: 'answer_rejected', call: a.call, why: 'no open escalation for this call' });
+      this.record({ kind: 'answer_rejected', call: a.call, by: a.by, reason: 'no open escalation for this call' });
       return;
     }
     clearTimeout(esc.timer);
@@ -313,10 +314,11 @@ export class Supervisor {
       a.decision === 'allow'
         ? (a.reason ?? 'approved by a person')
         : `toolgate denied this tool call: a person refused it${a.reason ? `: ${a.reason}` : '.'} Do not retry it or look for a way around it.`;
-    this.opts.audit.append({
+    this.record({
       kind: 'escalation_closed',
       call: a.call,
       outcome: a.decision,
+      decided_by: 'person',
       by: a.by,
       waited_ms: this.now() - esc.openedAt,
     });
@@ -333,17 +335,19 @@ export class Supervisor {
     decidedBy: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown',
     person?: string,
   ): void {
-    const hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
+    let hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
     const p = pending?.payload;
-    this.opts.audit.append({
+    const summary = p ? redactSummary(p.tool_name, p.tool_input) : undefined;
+    const recorded = this.record({
       kind: 'decision',
+      decision_id: callId,
       call: callId,
       worker: worker?.name ?? pending?.worker,
       worker_id: worker?.worker_id ?? pending?.worker_id,
-      session_id: p?.session_id,
+      session: p?.session_id,
       tool_use_id: p?.tool_use_id,
       tool: p?.tool_name,
-      input: p ? redactSummary(p.tool_name, p.tool_input) : undefined,
+      ...(summary ?? {}),
       verdict: decision.verdict,
       hook_decision: hook,
       observe: decision.observe,
@@ -352,13 +356,19 @@ export class Supervisor {
       reason: decision.reason,
       revision: decision.revision,
       decided_by: decidedBy,
-      ...(person ? { person } : {}),
+      ...(person ? { by: person } : {}),
       latency_ms: Math.max(0, this.now() - (pending ? Math.floor(pending.ts_us / 1000) : started)),
     });
+    let reason = decision.reason;
+    if (!recorded && hook !== 'deny') {
+      // A decision that cannot be recorded is not given: fail closed.
+      hook = 'deny';
+      reason = 'toolgate denied this tool call: its decision could not be written to the audit trail (fail closed). Stop and report it.';
+    }
     this.decisions++;
-    const delivered = this.deliver(callId, hook, decision.reason);
+    const delivered = this.deliver(callId, hook, reason);
     if (!delivered) {
-      this.opts.audit.append({ kind: 'call_abandoned', call: callId, why: 'the hook was gone when the decision was ready' });
+      this.record({ kind: 'call_abandoned', call: callId, reason: 'the hook was gone when the decision was ready' });
     }
     this.cleanup(callId);
   }
@@ -390,6 +400,17 @@ export class Supervisor {
     setTimeout(() => this.handled.delete(callId), 60_000).unref();
   }
 
+  // Appends an audit record; false (and logged) when it cannot be written.
+  private record(rec: Record<string, unknown>): boolean {
+    try {
+      this.opts.audit.append(rec);
+      return true;
+    } catch (err) {
+      this.opts.logger.error({ err, kind: rec.kind }, 'cannot write the audit trail');
+      return false;
+    }
+  }
+
   // Writes the open escalations where `toolgate pending` reads them.
   private publishEscalations(): void {
     const list = [...this.escalations.values()].map((e) => ({
@@ -397,7 +418,7 @@ export class Supervisor {
       worker: e.worker.name,
       worker_id: e.worker.worker_id,
       tool: e.pending.payload.tool_name,
-      input: redactSummary(e.pending.payload.tool_name, e.pending.payload.tool_input),
+      input: redactSummary(e.pending.payload.tool_name, e.pending.payload.tool_input).input,
       rule: e.decision.rule,
       reason: e.decision.reason,
       opened_at: new Date(e.openedAt).toISOString(),
@@ -431,7 +452,8 @@ export class Supervisor {
           this.escalations.delete(entry.callId);
           this.publishEscalations();
         }
-        this.opts.audit.append({ kind: 'call_abandoned', call: entry.callId, why: 'the hook ended before a decision (Esc, or the worker died)' });
+        if (esc) this.record({ kind: 'escalation_closed', call: entry.callId, outcome: 'abandoned', waited_ms: this.now() - esc.openedAt });
+        this.record({ kind: 'call_abandoned', call: entry.callId, reason: 'the hook ended before a decision (Esc, or the worker died)' });
         this.opts.logger.info({ call: entry.callId }, 'abandoned call cleaned up');
         this.cleanup(entry.callId);
       } else if (name.startsWith('.') && name.endsWith('.tmp')) {

@@ -6,6 +6,6 @@ export { formatDiagnostic, type Diagnostic, type DiagnosticCode } from './diagno
 export { buildFloor, type FloorContext } from './floor.js';
 export type { CompiledPolicy } from './model.js';
 export type { CallInput, Decision, RateFacts, Verdict, HookPayload, RuleMatch } from './types.js';
-export { generatePolicyJsonSchema } from './schema.js';
+export { generatePolicyJsonSchema, MAX_ESCALATION_SECONDS } from './schema.js';
 export { resolvePathLexically } from './resolve-path.js';
 export { parseShellFallback } from './fallback-shell.js';

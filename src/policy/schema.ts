@@ -11,6 +11,9 @@ export const LIMITS = {
   listLength: 200,
 } as const;
 
+/** The longest escalation a policy may ask for: below the gate hook's own deadline (1860 s), itself below its timeout. */
+export const MAX_ESCALATION_SECONDS = 1800;
+
 const verdict = z.enum(['allow', 'deny', 'escalate']).describe('allow < escalate < deny; the strictest match wins');
 const duration = z
   .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h|d)$/)])
@@ -19,7 +22,12 @@ const duration = z
 const escalation = z
   .strictObject({
     to: z.enum(['human', 'dialog']).optional().describe('human: toolgate approve; dialog: the worker UI confirmation'),
-    timeout: duration.optional().describe('how long to wait for an answer (default 10m)'),
+    timeout: duration
+      .refine((v) => toMillis(v) <= MAX_ESCALATION_SECONDS * 1000, {
+        message: `an escalation may wait at most ${MAX_ESCALATION_SECONDS} s (30m): the gate hook itself gives up after 1860 s`,
+      })
+      .optional()
+      .describe('how long to wait for an answer (default 10m, at most 30m)'),
     on_timeout: z.enum(['deny', 'allow']).optional().describe('what happens when nobody answers (default deny)'),
   })
   .describe('how an escalate verdict is handled');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { PLUGIN_DIR } from '../core/package-paths.js';
 import { ToolgateError } from '../core/errors.js';
 import { ensureState, type StatePaths } from '../core/state.js';
 import { claudeVersion, findClaude, isTested, TESTED_VERSIONS } from './claude-bin.js';
@@ -11,10 +11,9 @@ import { listWorkers, removeWorker, saveWorker, validateName, type WorkerRecord 
 import { capturePane, hasSession, killSession, newSession, paneTail, sendKeys, socketFromEnv, tmuxOn, type Tmux } from './tmux.js';
 import { canonicalDir, isTrusted, trustDir } from './trust.js';
 import { buildWorkerEnv, hooksDisabledBy, writeEnvFile } from './worker-env.js';
-import { waitForEvent } from './events.js';
+import { countLines, waitForEvent } from './events.js';
 import { startDaemon } from '../gate/run-supervisor.js';
 
-export const PLUGIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plugin');
 
 export interface LaunchOptions {
   name: string;
@@ -27,6 +26,8 @@ export interface LaunchOptions {
   observe: boolean;
   env: Record<string, string>;
   startTimeoutMs: number;
+  /** Adopt: resume this existing session (`claude --resume ID`) instead of starting a new one. */
+  resume?: string;
 }
 
 export interface LaunchResult {
@@ -74,7 +75,10 @@ export async function launchWorker(
   const sup = await startDaemon(s, { policies: o.policies, logLevel: 'info' }, callerEnv);
   if (sup.started) note(`started a toolgate supervisor (pid ${sup.pid}) for ${s.root}`);
 
-  const workerId = randomUUID();
+  if (o.resume !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.resume)) {
+    throw new ToolgateError('USAGE', `"${o.resume}" is not a Claude Code session id`, { hint: 'session ids look like 0c0ffee0-1234-4abc-9def-000000000001' });
+  }
+  const workerId = o.resume ?? randomUUID();
   const isRoot = process.getuid?.() === 0;
   if (isRoot) note('running as root: setting IS_SANDBOX=1, which Claude Code requires for bypass mode as root');
   const rec: WorkerRecord = {
@@ -99,7 +103,7 @@ export async function launchWorker(
   const envFile = path.join(s.workers, `${workerId}.env`);
   writeEnvFile(envFile, env);
   const claudeArgs = [
-    '--session-id', workerId,
+    ...(o.resume ? ['--resume', workerId] : ['--session-id', workerId]),
     '--plugin-dir', PLUGIN_DIR,
     '--dangerously-skip-permissions',
     '--settings', JSON.stringify({ skipDangerousModePermissionPrompt: true }),
@@ -122,7 +126,7 @@ export async function launchWorker(
     await killSession(tmux, o.name);
     removeWorker(s, workerId);
     fs.rmSync(envFile, { force: true });
-    fs.rmSync(rec.events_file, { force: true });
+    if (!o.resume) fs.rmSync(rec.events_file, { force: true });
     if (e instanceof ToolgateError && e.code === 'UNTRUSTED_DIR') throw e;
     throw new ToolgateError('LAUNCH_FAILED', `worker "${o.name}" did not start: ${(e as Error).message}${tail ? `\n--- last lines of its pane ---\n${tail}` : ''}`, {
       hint: 'check the pane output above; a first-run dialog or a missing API key are the usual causes',
@@ -163,7 +167,8 @@ async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: Nod
     })();
   }, 300);
   try {
-    await waitForEvent(rec.events_file, (e) => e.event === 'session_start', { afterLine: 0, timeoutMs, signal: controller.signal });
+    const from = countLines(rec.events_file); // an adopted worker keeps its old events
+    await waitForEvent(rec.events_file, (e) => e.event === 'session_start', { afterLine: from, timeoutMs, signal: controller.signal });
   } catch (e) {
     throw failure ?? e;
   } finally {

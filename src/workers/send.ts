@@ -5,6 +5,7 @@ import { countLines, waitForEvent } from './events.js';
 import type { WorkerRecord } from './registry.js';
 import { hasSession, pasteText, sendKeys, tmuxOn } from './tmux.js';
 import { workerStatus } from './status.js';
+import { runningSupervisor } from '../gate/lock.js';
 
 export interface SendOptions {
   queue: boolean;
@@ -33,6 +34,11 @@ export async function sendPrompt(s: StatePaths, rec: WorkerRecord, text: string,
   const tmux = tmuxOn(rec.tmux_socket);
   if (!(await hasSession(tmux, rec.tmux_name))) {
     throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has no tmux session`, { hint: 'launch it again, or `toolgate prune`' });
+  }
+  if (!runningSupervisor(s)) {
+    throw new ToolgateError('SUPERVISOR', `no toolgate supervisor is running for ${s.root}: the worker's events are not recorded and every tool call is denied`, {
+      hint: 'start one: toolgate supervise --daemon',
+    });
   }
   const status = await workerStatus(s, rec);
   if (status === 'terminated') throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has ended its session`, { hint: '`toolgate stop` it and launch a new one' });

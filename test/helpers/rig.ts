@@ -109,7 +109,7 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
       await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);
       await run('tmux', ['-S', socket, 'kill-server']);
       await model.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   return rig;

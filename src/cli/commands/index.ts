@@ -11,10 +11,13 @@ import { listCommand } from './list.js';
 import { handoffCommand } from './handoff.js';
 import { stopCommand } from './stop.js';
 import { pruneCommand } from './prune.js';
+import { adoptCommand } from './adopt.js';
 import { trustCommand } from './trust.js';
 import { superviseCommand } from './supervise.js';
 import { pendingCommand } from './pending.js';
 import { approveCommand } from './approve.js';
+import { policyCommand } from './policy.js';
+import { auditCommand } from './audit.js';
 
 export const commands: Command[] = [
   launchCommand,
@@ -28,8 +31,11 @@ export const commands: Command[] = [
   handoffCommand,
   stopCommand,
   pruneCommand,
+  adoptCommand,
   trustCommand,
   superviseCommand,
   pendingCommand,
   approveCommand,
+  policyCommand,
+  auditCommand,
 ];

@@ -1,0 +1,144 @@
+// Decides calls with the policy engine: each worker's layers (supervisor policies, then the worker's own), under
+// the self-protection floor, recompiled when a policy file changes (a broken file leaves the last good policy).
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from 'pino';
+import { evaluate, formatDiagnostic, loadPolicy, prepareCall, type CompiledPolicy } from '../policy/index.js';
+import type { Decision, HookPayload, RateFacts } from '../policy/types.js';
+import { initShellParser, parseShell, resolvePath } from '../shell/index.js';
+import type { WorkerRecord } from '../workers/registry.js';
+import { failClosed, type Decider } from './decider.js';
+import { DEFAULT_POLICY, PLUGIN_DIR } from '../core/package-paths.js';
+
+
+/** Per-key history of allowed calls, for rate limits (kept for the longest window used, one hour). */
+class RateHistory implements RateFacts {
+  private readonly hits = new Map<string, number[]>();
+  count(key: string, sinceMs: number): number {
+    const list = this.hits.get(key);
+    if (!list) return 0;
+    let n = 0;
+    for (let i = list.length - 1; i >= 0 && list[i]! >= sinceMs; i--) n++;
+    return n;
+  }
+  record(keys: string[], at: number): void {
+    for (const k of keys) {
+      const list = this.hits.get(k) ?? [];
+      list.push(at);
+      while (list.length && list[0]! < at - 3_600_000) list.shift();
+      this.hits.set(k, list);
+    }
+  }
+}
+
+interface Compiled {
+  policy: CompiledPolicy;
+  revision: string;
+}
+
+export interface PolicyDeciderOptions {
+  stateDir: string;
+  /** Layers every worker gets, before its own (`toolgate supervise --policy`); default policies/default.yaml. */
+  policies: string[];
+  home: string;
+  logger: Logger;
+  /** Called after each reload attempt (for the audit trail). */
+  onReload?: (r: { files: string[]; ok: boolean; revision?: string; errors: string[] }) => void;
+}
+
+// Creates the decider once the shell parser is loaded.
+export async function createPolicyDecider(o: PolicyDeciderOptions): Promise<Decider & { check(files: string[]): string[] }> {
+  await initShellParser();
+  const base = o.policies.length ? o.policies : [DEFAULT_POLICY];
+  const cache = new Map<string, Compiled>(); // key: layer files + observe + workspace
+  const problems = new Map<string, string[]>();
+  const rates = new RateHistory();
+  const watched = new Set<string>();
+  let watcher: FSWatcher | undefined;
+
+  const filesOf = (w: WorkerRecord) => [...base, ...w.policy];
+  const keyOf = (w: WorkerRecord) => JSON.stringify([filesOf(w), w.observe, w.cwd]);
+
+  const compile = (w: WorkerRecord): Compiled | undefined => {
+    const files = filesOf(w);
+    const r = loadPolicy(files, {
+      observe: w.observe,
+      floor: { stateDir: o.stateDir, policyFiles: files, pluginDir: PLUGIN_DIR, home: o.home, workspace: w.cwd, supervisorPid: process.pid },
+    });
+    const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    if (!r.policy) {
+      problems.set(keyOf(w), errors);
+      o.onReload?.({ files, ok: false, errors });
+      return undefined;
+    }
+    problems.delete(keyOf(w));
+    const c = { policy: r.policy, revision: r.policy.revision };
+    o.onReload?.({ files, ok: true, revision: c.revision, errors: [] });
+    return c;
+  };
+
+  const watchFiles = (files: string[]) => {
+    const fresh = files.filter((f) => !watched.has(f));
+    if (!fresh.length) return;
+    fresh.forEach((f) => watched.add(f));
+    if (!watcher) {
+      watcher = watch(fresh, { ignoreInitial: true, awaitWriteFinish: false });
+      watcher.on('all', (_ev, changed: string) => {
+        // Recompile every cached layer set that uses the changed file; a failure keeps the last good policy.
+        for (const [key, c] of cache) {
+          const [files, observe, cwd] = JSON.parse(key) as [string[], boolean, string];
+          if (!files.includes(path.resolve(changed))) continue;
+          const fake = { policy: files.slice(base.length), observe, cwd } as unknown as WorkerRecord;
+          const next = compile({ ...fake, policy: files.slice(base.length) });
+          if (next) cache.set(key, next);
+          else o.logger.error({ file: changed, kept: c.revision }, 'policy reload failed; the last good policy stays in force');
+        }
+      });
+    } else watcher.add(fresh);
+  };
+
+  return {
+    decide(worker: WorkerRecord, payload: HookPayload, now: number): Decision {
+      try {
+        const key = keyOf(worker);
+        let c = cache.get(key);
+        if (!c) {
+          c = compile(worker);
+          watchFiles(filesOf(worker));
+          if (!c) {
+            return failClosed(
+              `toolgate denied this tool call: this worker's policy does not load (${(problems.get(key) ?? []).join('; ').slice(0, 500)}). An operator must fix it. Do not try to work around this; stop and report it.`,
+            );
+          }
+          cache.set(key, c);
+        }
+        const call = prepareCall(payload, { worker: worker.name, home: o.home, now }, { parseShell, resolvePath });
+        const d = evaluate(c.policy, call, rates);
+        if (d.verdict === 'allow' && d.rateKeys.length) rates.record(d.rateKeys, now);
+        return d;
+      } catch (e) {
+        o.logger.error({ err: e }, 'decision failed');
+        return failClosed('toolgate denied this tool call: the policy engine failed on it (fail closed). Do not try to work around this; stop and report it.');
+      }
+    },
+    problems: () => [...problems.values()].flat(),
+    check(files: string[]): string[] {
+      const r = loadPolicy(files);
+      return r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    },
+    close() {
+      void watcher?.close();
+    },
+  };
+}
+
+// True when a file exists and is readable (for early, clear errors on --policy).
+export function policyFileProblem(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return undefined;
+  } catch (e) {
+    return `${file}: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,174 @@
+// The gate hook as a real process: what it prints for every input, and that only a matching decision passes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+
+const GATE = path.resolve('plugin/hooks/gate');
+const PAYLOAD = JSON.stringify({
+  session_id: 'sess-1',
+  transcript_path: '/t.jsonl',
+  cwd: '/w',
+  hook_event_name: 'PreToolUse',
+  tool_name: 'Bash',
+  tool_input: { command: 'ls', description: 'has "tool_use_id":"toolu_fake" inside' },
+  tool_use_id: 'toolu_real',
+});
+const CALL = 'sess-1.toolu_real';
+
+let dir: string;
+let state: string;
+let fakeSupervisor: ChildProcess;
+
+function decisionOf(stdout: string): { permissionDecision: string; permissionDecisionReason?: string } {
+  const lines = stdout.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1); // exactly one JSON object, nothing else
+  const out = JSON.parse(lines[0]!);
+  expect(out.hookSpecificOutput.hookEventName).toBe('PreToolUse');
+  return out.hookSpecificOutput;
+}
+
+function runGate(input: string, env: Record<string, string> = {}) {
+  return execa(GATE, [], {
+    input,
+    reject: false,
+    env: { PATH: process.env.PATH!, TOOLGATE_WORKER_ID: 'w-00000001', TOOLGATE_WORKER: 'w1', TOOLGATE_STATE_DIR: state, ...env },
+    extendEnv: false,
+    timeout: 30_000,
+  });
+}
+
+// Resolves with the pending file once the hook publishes it.
+function pendingFile(): Promise<string> {
+  const q = path.join(state, 'queue');
+  const file = path.join(q, `${CALL}.tool-pending`);
+  return new Promise((resolve) => {
+    const w = fs.watch(q, () => {
+      if (fs.existsSync(file)) {
+        w.close();
+        resolve(file);
+      }
+    });
+  });
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-hook-'));
+  state = path.join(dir, 'state');
+  fs.mkdirSync(path.join(state, 'queue'), { recursive: true, mode: 0o700 });
+  fs.chmodSync(state, 0o700);
+  fakeSupervisor = spawn('sleep', ['600']);
+  fs.writeFileSync(path.join(state, 'supervisor.pid'), `${fakeSupervisor.pid}\n`);
+});
+
+afterEach(() => {
+  fakeSupervisor.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gate hook', () => {
+  it('leaves a session toolgate did not launch alone: no output, nothing written', async () => {
+    const r = await runGate(PAYLOAD, { TOOLGATE_WORKER_ID: '' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(fs.readdirSync(path.join(state, 'queue'))).toEqual([]);
+  });
+
+  it('denies when the state directory is missing, or is a symlink', async () => {
+    expect(decisionOf((await runGate(PAYLOAD, { TOOLGATE_STATE_DIR: path.join(dir, 'nope') })).stdout).permissionDecision).toBe('deny');
+    fs.symlinkSync(state, path.join(dir, 'link'));
+    const d = decisionOf((await runGate(PAYLOAD, { TOOLGATE_STATE_DIR: path.join(dir, 'link') })).stdout);
+    expect(d.permissionDecision).toBe('deny');
+    expect(d.permissionDecisionReason).toContain('missing or unsafe');
+  });
+
+  it('denies at once when no supervisor runs, and says how to start one', async () => {
+    fakeSupervisor.kill('SIGKILL');
+    await new Promise((r) => fakeSupervisor.once('exit', r));
+    const d = decisionOf((await runGate(PAYLOAD)).stdout);
+    expect(d.permissionDecision).toBe('deny');
+    expect(d.permissionDecisionReason).toContain('toolgate supervise --daemon');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['garbage', 'this is not json\n'],
+    ['json without the ids', '{"hook_event_name":"PreToolUse"}'],
+  ])('denies %s stdin', async (_name, input) => {
+    const d = decisionOf((await runGate(input)).stdout);
+    expect(d.permissionDecision).toBe('deny');
+  });
+
+  it('denies stdin over the 16 MiB bound', async () => {
+    const huge = '{"session_id":"s","x":"' + 'a'.repeat(17 * 1024 * 1024) + '"}';
+    const d = decisionOf((await runGate(huge)).stdout);
+    expect(d.permissionDecision).toBe('deny');
+    expect(d.permissionDecisionReason).toContain('larger than toolgate accepts');
+  });
+
+  it('publishes one versioned pending file (mode 0600) and prints only the decision for its own call', async () => {
+    const published = pendingFile();
+    const run = runGate(PAYLOAD);
+    const file = await published;
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const pending = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(pending).toMatchObject({ v: 1, worker_id: 'w-00000001', worker: 'w1', payload: { tool_use_id: 'toolu_real' } });
+    expect(pending.deadline_us).toBeGreaterThan(pending.ts_us);
+    const fifo = path.join(state, 'queue', `${CALL}.fifo`);
+    const allow = (id: string, decision = 'allow') =>
+      `${id} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"${decision}","permissionDecisionReason":"r-${id}"}}\n`;
+    // Another call's decision, a half line, a wrong decision value and a wrong event name are all ignored.
+    fs.appendFileSync(fifo, allow('sess-1.toolu_other'));
+    fs.appendFileSync(fifo, `${CALL} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"\n`);
+    fs.appendFileSync(fifo, allow(CALL, 'block'));
+    fs.appendFileSync(fifo, `${CALL} {"hookSpecificOutput":{"hookEventName":"PostToolUse","permissionDecision":"allow"}}\n`);
+    fs.appendFileSync(fifo, allow(CALL, 'deny'));
+    const r = await run;
+    const d = decisionOf(r.stdout);
+    expect(d).toEqual({ hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `r-${CALL}` });
+  });
+
+  it('denies when no decision comes before its deadline', async () => {
+    const d = decisionOf((await runGate(PAYLOAD, { TOOLGATE_GATE_DEADLINE: '2' })).stdout);
+    expect(d.permissionDecisionReason).toContain("before the gate's deadline");
+  });
+
+  it('the deadline and grace from the environment can only be shortened', async () => {
+    const published = pendingFile();
+    const run = runGate(PAYLOAD, { TOOLGATE_GATE_DEADLINE: '999999', TOOLGATE_GATE_GRACE: '1' });
+    const pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
+    expect((pending.deadline_us - pending.ts_us) / 1e6).toBe(1860);
+    fakeSupervisor.kill('SIGKILL');
+    const d = decisionOf((await run).stdout);
+    expect(d.permissionDecisionReason).toContain('supervisor stopped');
+  });
+
+  it('denies after the grace period when the supervisor dies while the call waits', async () => {
+    const published = pendingFile();
+    const run = runGate(PAYLOAD, { TOOLGATE_GATE_GRACE: '2' });
+    await published;
+    fakeSupervisor.kill('SIGKILL');
+    const d = decisionOf((await run).stdout);
+    expect(d.permissionDecision).toBe('deny');
+    expect(d.permissionDecisionReason).toContain('supervisor stopped while this call waited');
+  });
+
+  it('prints a deny when terminated while it waits (the wrapper trap)', async () => {
+    const published = pendingFile();
+    const run = runGate(PAYLOAD);
+    const pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
+    process.kill(pending.hook_pid, 'SIGTERM');
+    const d = decisionOf((await run).stdout);
+    expect(d.permissionDecision).toBe('deny');
+    expect(d.permissionDecisionReason).toContain('fail closed');
+  });
+
+  it('leaves a fail-closed record for the audit trail when it denies on its own', async () => {
+    await runGate('');
+    const files = fs.readdirSync(path.join(state, 'queue')).filter((f) => f.endsWith('.failclosed'));
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(state, 'queue', files[0]!), 'utf8'))).toMatchObject({ v: 1, worker_id: 'w-00000001' });
+  });
+});
