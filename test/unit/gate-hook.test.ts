@@ -130,6 +130,15 @@ describe('gate hook', () => {
     expect(d).toEqual({ hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `r-${CALL}` });
   });
 
+  it('publishes inputs larger than the builtin read (head finishes them) with the right call id', async () => {
+    const big = JSON.stringify({ ...JSON.parse(PAYLOAD), tool_name: 'Write', tool_input: { file_path: '/w/x', content: 'y'.repeat(100_000) } });
+    const published = pendingFile();
+    const run = runGate(big, { TOOLGATE_GATE_DEADLINE: '1' });
+    const pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
+    expect(pending.payload.tool_input.content).toHaveLength(100_000);
+    expect(decisionOf((await run).stdout).permissionDecision).toBe('deny');
+  });
+
   it('denies when no decision comes before its deadline', async () => {
     const d = decisionOf((await runGate(PAYLOAD, { TOOLGATE_GATE_DEADLINE: '2' })).stdout);
     expect(d.permissionDecisionReason).toContain("before the gate's deadline");
