@@ -37,6 +37,7 @@ class CelPath {
     readonly written: string,
     readonly access: string,
     readonly source: string,
+    readonly dynamic: string,
   ) {}
 }
 class CelAgent {
@@ -80,7 +81,7 @@ function getEnvironment(): Environment {
         depth: 'int', pipeline: 'int', position: 'int', dynamic: 'bool', text: 'string',
       },
     })
-    .registerType('Path', { ctor: CelPath, fields: { path: 'string', written: 'string', access: 'string', source: 'string' } })
+    .registerType('Path', { ctor: CelPath, fields: { path: 'string', written: 'string', access: 'string', source: 'string', dynamic: 'string' } })
     .registerType('Agent', { ctor: CelAgent, fields: { id: 'string', type: 'string' } });
   for (const [name, type] of Object.entries(CEL_VARIABLES)) env.registerVariable(name, type);
   sharedEnv = env;
@@ -221,7 +222,7 @@ export function buildActivation(call: CallInput): { base: CelActivation; command
     home: call.home,
     commands,
     command: EMPTY_COMMAND,
-    paths: call.paths.map((p) => new CelPath(p.path, p.written, p.access, p.source)),
+    paths: call.paths.map((p) => new CelPath(p.path, p.written, p.access, p.source, p.dynamic ?? '')),
     unknowns: (call.shell?.unknowns ?? []).map((u) => u.reason),
     agent: new CelAgent(call.agent?.id ?? '', call.agent?.type ?? ''),
     now: new Date(call.now),

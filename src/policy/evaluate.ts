@@ -174,6 +174,8 @@ function matchPaths(rule: CompiledRule, call: CallInput, unit: Unit): string | n
   for (const p of unit.paths) {
     if (cond.access && p.access !== 'unknown' && !cond.access.has(p.access)) continue;
     count++;
+    // A path holding an expansion is a guess: it never satisfies an allow rule or an exception.
+    if (cond.quantifier === 'all' && p.dynamic === 'expansion') return null;
     const ok = (!cond.include || cond.include(p.path, call.cwd, call.home)) && !(cond.exclude && cond.exclude(p.path, call.cwd, call.home));
     if (ok && cond.quantifier === 'any') return `path ${p.path} (${p.access}) matched [${cond.globs.join(', ')}]`;
     if (!ok && cond.quantifier === 'all') return null;

@@ -51,9 +51,22 @@ export function prepareCall(payload: HookPayload, ctx: PrepareContext, deps: Pre
     call.shell = shell;
     shell.commands.forEach((c, index) => {
       for (const ref of c.paths) {
-        paths.push({ path: deps.resolvePath(ref.path, cwd, ctx.home), written: ref.path, access: ref.access, source: ref.source, command: index });
+        const resolved: ResolvedPath = { path: deps.resolvePath(ref.path, cwd, ctx.home), written: ref.path, access: ref.access, source: ref.source, command: index };
+        const dynamic = dynamicKind(ref.path, ref.dynamic === true);
+        if (dynamic) resolved.dynamic = dynamic;
+        paths.push(resolved);
       }
     });
   }
   return call;
+}
+
+// How much of a written shell path is unknown: an expansion ($X, $(...), `...`, ~user, find's {}), only glob characters, or nothing.
+export function dynamicKind(written: string, flagged: boolean): ResolvedPath['dynamic'] {
+  // $HOME / ${HOME} at the start and a plain ~ or ~/ are expanded by the resolver.
+  const rest = written.replace(/^(\$HOME|\$\{HOME\}|~)(?=\/|$)/, '');
+  if (/[$`]/.test(rest) || /^~[^/]/.test(written)) return 'expansion';
+  if (flagged && /[*?[]/.test(rest)) return 'glob';
+  // The parser flags a path dynamic without showing why (find -exec's {} stands for every file found).
+  return flagged ? 'expansion' : undefined;
 }

@@ -31,6 +31,12 @@ export interface ResolvedPath {
   source: 'input' | 'operand' | 'redirect';
   /** For shell paths: the index of the simple command (in `shell.commands`) that touches it. */
   command?: number;
+  /**
+   * Set when the written path is not fully known: `expansion` when it holds a variable, a substitution or `~user`
+   * (the resolved path is a guess; an allow rule never matches it), `glob` when it only holds glob characters (the
+   * resolved path keeps them, e.g. `/ws/build/*`).
+   */
+  dynamic?: 'expansion' | 'glob';
 }
 
 /** Everything a pure evaluation needs about one call, gathered before evaluation. */

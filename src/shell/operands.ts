@@ -132,7 +132,31 @@ const classifyCopyRemote = (spec: OptionSpec): Classifier => (args) => {
   return out;
 };
 
+/** Commands whose arguments are text, names or numbers, never files they open. */
+const noPaths: Classifier = () => [];
+
 const CLASSIFIERS: Record<string, Classifier> = {
+  echo: noPaths,
+  printf: noPaths,
+  basename: noPaths,
+  dirname: noPaths,
+  which: noPaths,
+  type: noPaths,
+  whereis: noPaths,
+  date: noPaths,
+  sleep: noPaths,
+  seq: noPaths,
+  expr: noPaths,
+  true: noPaths,
+  false: noPaths,
+  ls: all('read', { shortArg: 'IwT', longArg: ['ignore', 'hide', 'width', 'tabsize', 'format', 'sort', 'time', 'time-style', 'color', 'indicator-style', 'quoting-style', 'block-size'] }),
+  dir: all('read'),
+  tree: all('read', { shortArg: 'LPIo', longArg: ['filelimit', 'timefmt', 'charset'] }),
+  du: all('read', { shortArg: 'dBt', longArg: ['max-depth', 'block-size', 'threshold', 'exclude', 'time-style'] }),
+  readlink: all('read'),
+  realpath: all('read', { longArg: ['relative-to', 'relative-base'] }),
+  test: all('read'),
+  '[': all('read'),
   rm: all('delete'),
   unlink: all('delete'),
   rmdir: all('delete'),
