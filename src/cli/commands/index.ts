@@ -16,8 +16,11 @@ import { trustCommand } from './trust.js';
 import { superviseCommand } from './supervise.js';
 import { pendingCommand } from './pending.js';
 import { approveCommand } from './approve.js';
+import { doctorCommand } from './doctor.js';
 import { policyCommand } from './policy.js';
 import { auditCommand } from './audit.js';
+import { lockdownCommand } from './lockdown.js';
+import { grantsCommand } from './grants.js';
 
 export const commands: Command[] = [
   launchCommand,
@@ -36,6 +39,9 @@ export const commands: Command[] = [
   superviseCommand,
   pendingCommand,
   approveCommand,
+  grantsCommand,
+  lockdownCommand,
+  doctorCommand,
   policyCommand,
   auditCommand,
 ];
