@@ -22,6 +22,9 @@ import {
 import { EventWriter, cutInput, eventFields } from './event-writer.js';
 import { failClosed, type Decider } from './decider.js';
 import { redactSummary } from './summary.js';
+import { GrantStore, RevokeSchema, grantsFile, type Grant } from './grants.js';
+import { NO_LOCKDOWN, isLockedDown, lockdownChanges, readLockdown, type LockdownState } from './lockdown.js';
+import { watchFile, type Watch } from '../workers/file-watch.js';
 
 /** Where decisions and gate events are recorded (the audit trail). */
 export interface AuditSink {
@@ -44,10 +47,32 @@ export interface SupervisorOptions {
   decider: Decider;
   audit: AuditSink;
   logger: Logger;
-  /** How often abandoned calls are looked for (ms). */
+  /** How often abandoned calls and expired grants are looked for (ms). */
   sweepMs?: number;
   now?: () => number;
+  /** The grant store (default: <state>/grants.json with this supervisor's clock). */
+  grants?: GrantStore;
+  /** Told about every escalation to a person as it opens (notifiers); must not block or throw. */
+  onEscalation?: (e: EscalationNotice) => void;
 }
+
+/** What notifiers are told about an escalation. */
+export interface EscalationNotice {
+  call: string;
+  worker: string;
+  worker_id: string;
+  tool: string;
+  input: Record<string, unknown>;
+  summary: string;
+  rule: string;
+  reason: string;
+  opened_at: string;
+  deadline: string;
+  /** Policy files of the worker's layers (notifier configuration is read from them). */
+  policy: string[];
+}
+
+type DecidedBy = 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown';
 
 /** Margin kept before the hook's own deadline, so the supervisor's answer always arrives first. */
 const DEADLINE_MARGIN_MS = 5000;
@@ -66,16 +91,32 @@ export class Supervisor {
   private drainScheduled = false;
   private readonly handled = new Set<string>();
   readonly escalations = new Map<string, OpenEscalation>();
+  readonly grants: GrantStore;
+  private lockdownWatch: Watch | undefined;
+  private lockdownState: LockdownState = { ...NO_LOCKDOWN };
   decisions = 0;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.s = opts.state;
     this.events = new EventWriter(opts.state.events);
     this.now = opts.now ?? Date.now;
+    this.grants = opts.grants ?? new GrantStore(grantsFile(opts.state), this.now);
+  }
+
+  /** Problems an operator should see (shown by `toolgate pending` and `status`). */
+  problems(): string[] {
+    return [
+      ...(this.grants.loadError ? [`grants: ${this.grants.loadError}`] : []),
+      ...(this.lockdownState.error ? [`lockdown: ${this.lockdownState.error} (every worker is locked down)`] : []),
+    ];
   }
 
   // Starts watching; resolves once every file already in the queue has been handled.
   async start(): Promise<void> {
+    this.grants.load();
+    if (this.grants.loadError) this.opts.logger.error({ problem: this.grants.loadError }, 'grants file unusable: no grant is in force');
+    this.checkLockdown();
+    this.lockdownWatch = watchFile(this.s.lockdown, () => this.checkLockdown());
     this.watcher = watch([this.s.queue, this.s.answers], {
       ignoreInitial: false,
       depth: 0,
@@ -84,8 +125,10 @@ export class Supervisor {
       ignored: (p: string) => path.basename(p).startsWith('.'),
     });
     this.watcher.on('add', (p: string) => {
-      if (path.dirname(p) === this.s.answers) this.handleAnswer(p);
-      else this.scheduleDrain();
+      if (path.dirname(p) === this.s.answers) {
+        if (p.endsWith('.answer')) this.handleAnswer(p);
+        else if (p.endsWith('.revoke')) this.handleRevoke(p);
+      } else this.scheduleDrain();
     });
     this.watcher.on('error', (e: unknown) => this.opts.logger.error({ err: e }, 'watcher error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
@@ -97,6 +140,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const e of this.escalations.values()) clearTimeout(e.timer);
+    this.lockdownWatch?.close();
     await this.watcher?.close();
   }
 
@@ -230,9 +274,27 @@ export class Supervisor {
       ...(p.agent_id ? { agent_id: p.agent_id } : {}),
     });
     const lockdown = this.lockdownReason(worker);
-    const decision = lockdown
-      ? { ...failClosed(lockdown), rule: 'lockdown' }
-      : this.opts.decider.decide(worker, p as HookPayload, started);
+    let decision: Decision;
+    try {
+      decision = lockdown ? { ...failClosed(lockdown), rule: 'lockdown' } : this.opts.decider.decide(worker, p as HookPayload, started);
+    } catch (err) {
+      this.opts.logger.error({ err, call: entry.callId }, 'the decider failed');
+      this.finish(entry.callId, pending, worker, failClosed('toolgate denied this tool call: deciding it failed inside the gate (fail closed). Do not try to work around this; stop and report it.'), started, 'fail-closed');
+      return;
+    }
+    if (decision.verdict === 'escalate' && !decision.observe) {
+      const grant = this.liveGrant(worker, p.tool_name, p.tool_input, decision.rule);
+      if (grant) {
+        const d: Decision = {
+          ...decision,
+          verdict: 'allow',
+          rule: `grant:${grant.id}`,
+          reason: `allowed by grant ${grant.id} from ${grant.by} until ${grant.expires_at} (rule ${decision.rule} escalates it)`,
+        };
+        this.finish(entry.callId, pending, worker, d, started, 'person', grant.by, { grant_id: grant.id, granted_rule: decision.rule });
+        return;
+      }
+    }
     if (decision.verdict === 'escalate' && !decision.observe && decision.escalation?.to !== 'dialog') {
       this.openEscalation(entry.callId, pending, worker, decision, started);
       return;
@@ -240,13 +302,50 @@ export class Supervisor {
     this.finish(entry.callId, pending, worker, decision, started, lockdown ? 'lockdown' : 'policy');
   }
 
-  private lockdownReason(worker: WorkerRecord): string | undefined {
-    const l = readJsonFile<{ all?: boolean; workers?: string[]; reason?: string }>(this.s.lockdown);
-    if (!l) return undefined;
-    if (l.all || l.workers?.includes(worker.worker_id)) {
-      return `toolgate is in lockdown${l.reason ? ` (${l.reason})` : ''}: every tool call is refused until an operator lifts it. Stop and wait; do not try to work around this.`;
+  // The live grant covering this call, if any; a grant store that fails means none (fail closed).
+  private liveGrant(worker: WorkerRecord, tool: string, input: Record<string, unknown>, rule: string): Grant | undefined {
+    try {
+      return this.grants.find({ worker_id: worker.worker_id, rule, tool, input });
+    } catch (err) {
+      this.opts.logger.error({ err }, 'grant lookup failed; escalating');
+      return undefined;
     }
-    return undefined;
+  }
+
+  // Read on every call, so a lockdown takes effect at once even if the watch is late. Unreadable = locked down.
+  private lockdownReason(worker: WorkerRecord): string | undefined {
+    const l = readLockdown(this.s.lockdown);
+    if (!isLockedDown(l, worker.worker_id)) return undefined;
+    const why = l.error ? `its lockdown file cannot be read: ${l.error}` : l.reason;
+    return `toolgate is in lockdown${why ? ` (${why})` : ''}: every tool call is refused until an operator lifts it. Stop and wait; do not try to work around this.`;
+  }
+
+  // Records every change of the lockdown file in the audit trail (only the supervisor writes the trail).
+  checkLockdown(): void {
+    const next = readLockdown(this.s.lockdown);
+    const before = this.lockdownState;
+    this.lockdownState = next;
+    if (next.error && next.error !== before.error) this.opts.logger.error({ problem: next.error }, 'lockdown file unusable: every worker is locked down');
+    for (const c of lockdownChanges(before, next)) {
+      this.record({
+        kind: 'lockdown',
+        action: c.action,
+        ...(c.worker ? { worker: c.worker, worker_id: c.worker_id } : {}),
+        by: next.error ? 'supervisor' : (next.by ?? before.by ?? 'unknown'),
+        ...(next.error ? { reason: next.error } : c.action === 'on' && next.reason ? { reason: next.reason } : {}),
+      });
+      this.opts.logger.warn({ action: c.action, worker: c.worker ?? 'all' }, 'lockdown changed');
+    }
+    // Calls already waiting for a person are denied at once too.
+    for (const esc of [...this.escalations.values()]) {
+      const why = this.lockdownReason(esc.worker);
+      if (!why) continue;
+      clearTimeout(esc.timer);
+      this.escalations.delete(esc.callId);
+      this.publishEscalations();
+      this.record({ kind: 'escalation_closed', call: esc.callId, outcome: 'deny', decided_by: 'lockdown', waited_ms: this.now() - esc.openedAt });
+      this.finish(esc.callId, esc.pending, esc.worker, { ...failClosed(why), rule: 'lockdown', trace: esc.decision.trace, revision: esc.decision.revision }, esc.openedAt, 'lockdown');
+    }
   }
 
   private openEscalation(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number): void {
@@ -310,6 +409,12 @@ export class Supervisor {
     clearTimeout(esc.timer);
     this.escalations.delete(a.call);
     this.publishEscalations();
+    const locked = this.lockdownReason(esc.worker);
+    if (locked) {
+      this.record({ kind: 'escalation_closed', call: a.call, outcome: 'deny', decided_by: 'lockdown', by: a.by, waited_ms: this.now() - esc.openedAt });
+      this.finish(a.call, esc.pending, esc.worker, { ...failClosed(locked), rule: 'lockdown', trace: esc.decision.trace, revision: esc.decision.revision }, esc.openedAt, 'lockdown');
+      return;
+    }
     const reason =
       a.decision === 'allow'
         ? (a.reason ?? 'approved by a person')
@@ -322,7 +427,100 @@ export class Supervisor {
       by: a.by,
       waited_ms: this.now() - esc.openedAt,
     });
-    this.finish(a.call, esc.pending, esc.worker, { ...esc.decision, verdict: a.decision, reason }, esc.openedAt, 'person', a.by);
+    let extra: Record<string, unknown> | undefined;
+    if (a.decision === 'allow' && a.grant_minutes) {
+      const g = this.createGrant(esc, a.grant_minutes, a.grant_scope ?? 'exact', a.by, a.reason);
+      if (g) extra = { grant_id: g.id };
+    }
+    this.finish(a.call, esc.pending, esc.worker, { ...esc.decision, verdict: a.decision, reason }, esc.openedAt, 'person', a.by, extra);
+  }
+
+  // Saves and records a grant; one that cannot be saved or recorded is not kept (fail closed).
+  private createGrant(esc: OpenEscalation, minutes: number, scope: 'exact' | 'rule', by: string, reason?: string): Grant | undefined {
+    const p = esc.pending.payload;
+    let g: Grant;
+    try {
+      g = this.grants.add({ worker_id: esc.worker.worker_id, worker: esc.worker.name, rule: esc.decision.rule, scope, tool: p.tool_name, input: p.tool_input, minutes, by, ...(reason ? { reason } : {}), call: esc.callId });
+    } catch (err) {
+      this.opts.logger.error({ err, call: esc.callId }, 'cannot save a grant; it is not kept');
+      this.record({ kind: 'answer_rejected', call: esc.callId, by, reason: 'the grant could not be saved, so none was made (the call itself was allowed)' });
+      return undefined;
+    }
+    const ok = this.record({
+      kind: 'grant',
+      action: 'created',
+      grant_id: g.id,
+      worker: g.worker,
+      worker_id: g.worker_id,
+      by: g.by,
+      scope: g.summary,
+      grant_scope: g.scope,
+      rule: g.rule,
+      tool: g.tool,
+      call: g.call,
+      minutes,
+      expires_at: g.expires_at,
+      ...(reason ? { reason } : {}),
+    });
+    if (!ok) {
+      this.revokeQuietly(g.id);
+      return undefined;
+    }
+    this.opts.logger.info({ grant: g.id, scope: g.summary, until: g.expires_at }, 'grant created');
+    return g;
+  }
+
+  private revokeQuietly(id: string): void {
+    try {
+      this.grants.revoke(id);
+    } catch (err) {
+      this.opts.logger.error({ err, grant: id }, 'cannot save the grants file after dropping a grant');
+    }
+  }
+
+  // Applies a revocation from `toolgate grants revoke`.
+  handleRevoke(file: string): void {
+    const json = readJsonFile(file);
+    const parsed = RevokeSchema.safeParse(json);
+    if (!parsed.success || path.basename(file) !== `${parsed.data.grant}.revoke`) {
+      fs.rmSync(file, { force: true });
+      this.opts.logger.warn({ file }, 'ignoring an invalid revoke file');
+      this.record({ kind: 'answer_rejected', file: path.basename(file), reason: 'the revoke file is not valid' });
+      return;
+    }
+    const r = parsed.data;
+    let g: Grant | undefined;
+    let saved = true;
+    try {
+      g = this.grants.revoke(r.grant);
+    } catch (err) {
+      saved = false;
+      g = undefined;
+      this.opts.logger.error({ err, grant: r.grant }, 'grant revoked in memory but the grants file could not be saved');
+    }
+    if (!g && saved) {
+      this.record({ kind: 'answer_rejected', file: path.basename(file), by: r.by, reason: `no grant ${r.grant} is in force` });
+    } else {
+      this.record({
+        kind: 'grant',
+        action: 'revoked',
+        grant_id: r.grant,
+        ...(g ? { worker: g.worker, worker_id: g.worker_id, scope: g.summary, expires_at: g.expires_at } : { scope: '(unknown)' }),
+        by: r.by,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(saved ? {} : { saved: false }),
+      });
+    }
+    fs.rmSync(file, { force: true });
+  }
+
+  // Drops expired grants and records each expiry.
+  expireGrants(): void {
+    const { gone, saveError } = this.grants.expire();
+    if (saveError) this.opts.logger.error({ err: saveError }, 'cannot save the grants file after expiring grants (they no longer apply)');
+    for (const g of gone) {
+      this.record({ kind: 'grant', action: 'expired', grant_id: g.id, worker: g.worker, worker_id: g.worker_id, by: g.by, scope: g.summary, expires_at: g.expires_at });
+    }
   }
 
   // Records the decision (audit first), then hands it to the hook through the call's FIFO, then cleans up.
@@ -332,8 +530,9 @@ export class Supervisor {
     worker: WorkerRecord | undefined,
     decision: Decision,
     started: number,
-    decidedBy: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown',
+    decidedBy: DecidedBy,
     person?: string,
+    extra?: Record<string, unknown>,
   ): void {
     let hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
     const p = pending?.payload;
@@ -357,6 +556,7 @@ export class Supervisor {
       revision: decision.revision,
       decided_by: decidedBy,
       ...(person ? { by: person } : {}),
+      ...(extra ?? {}),
       latency_ms: Math.max(0, this.now() - (pending ? Math.floor(pending.ts_us / 1000) : started)),
     });
     let reason = decision.reason;
@@ -433,6 +633,7 @@ export class Supervisor {
 
   // Finds calls whose hook died (Esc in the TUI, a killed worker) and stale temp files; records and removes them.
   sweep(): void {
+    this.expireGrants();
     let names: string[];
     try {
       names = fs.readdirSync(this.s.queue);

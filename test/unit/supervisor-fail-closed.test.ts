@@ -1,0 +1,140 @@
+// The supervisor in-process: a decision it cannot record, a decider that throws, and a forged or mismatched
+// pending file all end in a deny written to the call's FIFO.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureState, type StatePaths } from '../../src/core/state.js';
+import { Supervisor, type AuditSink } from '../../src/gate/supervisor.js';
+import type { Decider } from '../../src/gate/decider.js';
+import { saveWorker } from '../../src/workers/registry.js';
+import type { Decision } from '../../src/policy/types.js';
+
+const WORKER_ID = '00000000-0000-4000-8000-000000000001';
+let dir: string;
+let s: StatePaths;
+let sup: Supervisor | undefined;
+
+const allowAll: Decider = {
+  decide: (): Decision => ({ verdict: 'allow', rule: 'test-allow', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] }),
+  problems: () => [],
+  close: () => undefined,
+};
+
+function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
+  const records: Record<string, unknown>[] = [];
+  return { records, append: (r) => void records.push(r) };
+}
+
+// Publishes a pending call as the gate hook does (FIFO first, then the file by rename) and returns the FIFO fd.
+async function publish(sessionId: string, toolUseId: string, payload: Record<string, unknown> = {}): Promise<number> {
+  const id = `${sessionId}.${toolUseId}`;
+  const fifo = path.join(s.queue, `${id}.fifo`);
+  await execa('mkfifo', ['-m', '600', fifo]);
+  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  const pending = {
+    v: 1,
+    worker_id: WORKER_ID,
+    worker: 'w1',
+    hook_pid: process.pid,
+    ts_us: Date.now() * 1000,
+    deadline_us: (Date.now() + 600_000) * 1000,
+    payload: { session_id: sessionId, cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: toolUseId, ...payload },
+  };
+  const tmp = path.join(s.queue, `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(pending));
+  fs.renameSync(tmp, path.join(s.queue, `${id}.tool-pending`));
+  return fd;
+}
+
+// Reads the decision line the supervisor writes into the FIFO.
+async function decisionFrom(fd: number): Promise<{ id: string; decision: string; reason: string }> {
+  const buf = Buffer.alloc(8192);
+  for (;;) {
+    try {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      const line = buf.subarray(0, n).toString('utf8').trim();
+      const space = line.indexOf(' ');
+      const out = JSON.parse(line.slice(space + 1)).hookSpecificOutput;
+      return { id: line.slice(0, space), decision: out.permissionDecision, reason: out.permissionDecisionReason };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-sup-'));
+  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
+  saveWorker(s, {
+    v: 1, name: 'w1', worker_id: WORKER_ID, tmux_name: 'w1', tmux_socket: null, cwd: dir,
+    events_file: path.join(s.events, `${WORKER_ID}.jsonl`), started_at: new Date().toISOString(),
+    claude_bin: '/bin/true', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+  });
+});
+
+afterEach(async () => {
+  await sup?.stop();
+  sup = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(decider: Decider, audit: AuditSink): Promise<void> {
+  sup = new Supervisor({ state: s, decider, audit, logger: pino({ level: 'silent' }) });
+  await sup.start();
+}
+
+describe('supervisor fails closed', () => {
+  it('allows what the decider allows, recording it before answering', async () => {
+    const audit = memoryAudit();
+    await start(allowAll, audit);
+    const d = await decisionFrom(await publish('sess-1', 'toolu_a'));
+    expect(d).toMatchObject({ id: 'sess-1.toolu_a', decision: 'allow' });
+    expect(audit.records.find((r) => r.kind === 'decision')).toMatchObject({ call: 'sess-1.toolu_a', verdict: 'allow', rule: 'test-allow', decided_by: 'policy' });
+    expect(fs.existsSync(path.join(s.queue, 'sess-1.toolu_a.tool-pending'))).toBe(false);
+  });
+
+  it('denies a call whose decision cannot be written to the audit trail', async () => {
+    await start(allowAll, { append: () => { throw new Error('disk full'); } });
+    const d = await decisionFrom(await publish('sess-1', 'toolu_b'));
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('could not be written to the audit trail');
+  });
+
+  it('denies at once when the decider throws', async () => {
+    const failing: Decider = { ...allowAll, decide: () => { throw new Error('boom'); } };
+    const audit = memoryAudit();
+    await start(failing, audit);
+    const d = await decisionFrom(await publish('sess-1', 'toolu_c'));
+    expect(d.decision).toBe('deny');
+    expect(audit.records.find((r) => r.kind === 'decision')).toMatchObject({ decided_by: 'fail-closed' });
+  });
+
+  it('denies a pending file whose payload names another call (forged or misplaced)', async () => {
+    const audit = memoryAudit();
+    await start(allowAll, audit);
+    const d = await decisionFrom(await publish('sess-1', 'toolu_d', { tool_use_id: 'toolu_other' }));
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('does not match its payload');
+    expect(audit.records.find((r) => r.kind === 'decision')).toMatchObject({ decided_by: 'fail-closed' });
+  });
+
+  it('denies a call from a worker toolgate has no record of', async () => {
+    fs.rmSync(path.join(s.workers, `${WORKER_ID}.json`));
+    await start(allowAll, memoryAudit());
+    const d = await decisionFrom(await publish('sess-1', 'toolu_e'));
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('no record');
+  });
+
+  it('denies every call while a lockdown is on', async () => {
+    fs.writeFileSync(s.lockdown, JSON.stringify({ all: true, reason: 'incident' }));
+    await start(allowAll, memoryAudit());
+    const d = await decisionFrom(await publish('sess-1', 'toolu_f'));
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('lockdown');
+  });
+});
