@@ -10,6 +10,8 @@ import { initShellParser, parseShell, resolvePath } from '../shell/index.js';
 import type { WorkerRecord } from '../workers/registry.js';
 import { failClosed, type Decider } from './decider.js';
 import { DEFAULT_POLICY, PLUGIN_DIR } from '../core/package-paths.js';
+import { notifySchema, type NotifyDoc } from '../policy/schema.js';
+import { parseSource } from '../policy/source.js';
 
 
 /** Per-key history of allowed calls, for rate limits (kept for the longest window used, one hour). */
@@ -48,13 +50,16 @@ export interface PolicyDeciderOptions {
 }
 
 // Creates the decider once the shell parser is loaded.
-export async function createPolicyDecider(o: PolicyDeciderOptions): Promise<Decider & { check(files: string[]): string[] }> {
+export async function createPolicyDecider(
+  o: PolicyDeciderOptions,
+): Promise<Decider & { check(files: string[]): string[]; notifyConfig(workerPolicies: string[]): NotifyDoc }> {
   await initShellParser();
   const base = o.policies.length ? o.policies : [DEFAULT_POLICY];
   const cache = new Map<string, Compiled>(); // key: layer files + observe + workspace
   const problems = new Map<string, string[]>();
   const rates = new RateHistory();
   const watched = new Set<string>();
+  const notifyCache = new Map<string, { mtimeMs: number; notify: NotifyDoc }>();
   let watcher: FSWatcher | undefined;
 
   const filesOf = (w: WorkerRecord) => [...base, ...w.policy];
@@ -122,7 +127,36 @@ export async function createPolicyDecider(o: PolicyDeciderOptions): Promise<Deci
         return failClosed('toolgate denied this tool call: the policy engine failed on it (fail closed). Do not try to work around this; stop and report it.');
       }
     },
-    problems: () => [...problems.values()].flat(),
+    problems: () => [...new Set([...problems.values()].flat())],
+    // The notifiers of the supervisor's layers and then the worker's; a file that does not read or validate
+    // now keeps its last good notifiers (and its problem is logged).
+    notifyConfig(workerPolicies: string[]): NotifyDoc {
+      const out: NotifyDoc = [];
+      for (const file of [...base, ...workerPolicies]) {
+        let mtimeMs = -1;
+        try {
+          mtimeMs = fs.statSync(file).mtimeMs;
+        } catch {
+          /* gone: keep the last good */
+        }
+        const cached = notifyCache.get(file);
+        if (cached && (cached.mtimeMs === mtimeMs || mtimeMs === -1)) {
+          out.push(...cached.notify);
+          continue;
+        }
+        try {
+          const data = parseSource(file, fs.readFileSync(file, 'utf8')).data as { notify?: unknown } | undefined;
+          const r = notifySchema.safeParse(data?.notify ?? []);
+          if (!r.success) throw new Error(r.error.issues[0]?.message ?? 'invalid notify block');
+          notifyCache.set(file, { mtimeMs, notify: r.data });
+          out.push(...r.data);
+        } catch (err) {
+          o.logger.error({ err, file }, 'cannot read the notify block; the last good one stays in force');
+          if (cached) out.push(...cached.notify);
+        }
+      }
+      return out;
+    },
     check(files: string[]): string[] {
       const r = loadPolicy(files);
       return r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);

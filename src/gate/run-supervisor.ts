@@ -11,6 +11,7 @@ import { Supervisor, type AuditSink } from './supervisor.js';
 import { createPolicyDecider } from './policy-decider.js';
 import { openAuditLog } from '../audit/index.js';
 import { watchFile } from '../workers/file-watch.js';
+import { Notifier } from './notify.js';
 
 export interface SuperviseOptions {
   policies: string[];
@@ -35,6 +36,7 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
   );
   let audit: ReturnType<typeof openAuditLog>;
   let decider: Awaited<ReturnType<typeof createPolicyDecider>>;
+  let publish: () => void = () => undefined;
   try {
     audit = openAuditLog(s.audit, { onWarning: (m) => logger.warn(m) });
     decider = await createPolicyDecider({
@@ -48,20 +50,45 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
         } catch (err) {
           logger.error({ err }, 'cannot record a policy reload');
         }
+        publish();
       },
     });
   } catch (e) {
     releaseSupervisorLock(s);
     throw e;
   }
-  const sup = new Supervisor({ state: s, decider, audit: audit as unknown as AuditSink, logger });
+  const notifier = new Notifier({ logger, configFor: (files) => decider.notifyConfig(files) });
+  const sup = new Supervisor({
+    state: s,
+    decider,
+    audit: audit as unknown as AuditSink,
+    logger,
+    onEscalation: (e) => notifier.escalation(e),
+  });
   const info: SupervisorInfo = { pid: process.pid, started_at: new Date().toISOString(), ready: false, policies: opts.policies };
+  // supervisor.json carries the problems an operator must see (`toolgate pending`, `toolgate status`).
+  let published = '';
+  publish = () => {
+    if (!info.ready) return;
+    const problems = [...decider.problems(), ...sup.problems()];
+    const text = JSON.stringify({ ...info, problems }) + '\n';
+    if (text === published) return;
+    try {
+      writeFileAtomic(s.supervisorJson, text);
+      published = text;
+    } catch (err) {
+      logger.error({ err }, 'cannot publish supervisor.json');
+    }
+  };
+  const publisher = setInterval(publish, 1000);
+  publisher.unref();
   try {
     audit.append({ kind: 'supervisor_start', pid: process.pid, policies: opts.policies });
     await sup.start();
     writeFileAtomic(s.supervisorPid, String(process.pid) + '\n');
     info.ready = true;
     writeFileAtomic(s.supervisorJson, JSON.stringify(info) + '\n');
+    publish();
     logger.info({ state: s.root }, 'supervisor ready');
     onReady(info);
   } catch (e) {
@@ -76,7 +103,9 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  clearInterval(publisher);
   await sup.stop();
+  await notifier.drain(3000);
   audit.append({ kind: 'supervisor_stop', pid: process.pid, decisions: sup.decisions, reason: 'signal' });
   audit.close();
   decider.close();

@@ -367,6 +367,27 @@ export class Supervisor {
       deadline: new Date(deadline).toISOString(),
     });
     this.opts.logger.info({ call: callId, worker: worker.name, rule: decision.rule }, 'escalated to a person');
+    if (this.opts.onEscalation) {
+      const p = pending.payload;
+      const red = redactSummary(p.tool_name, p.tool_input);
+      try {
+        this.opts.onEscalation({
+          call: callId,
+          worker: worker.name,
+          worker_id: worker.worker_id,
+          tool: p.tool_name,
+          input: red.input,
+          summary: oneLineSummary(p.tool_name, red.input),
+          rule: decision.rule,
+          reason: decision.reason,
+          opened_at: new Date(started).toISOString(),
+          deadline: new Date(deadline).toISOString(),
+          policy: worker.policy,
+        });
+      } catch (err) {
+        this.opts.logger.error({ err }, 'notifier failed to start');
+      }
+    }
     // An answer may already be waiting (written while no supervisor ran).
     const answer = path.join(this.s.answers, `${callId}.answer`);
     if (fs.existsSync(answer)) this.handleAnswer(answer);
@@ -666,4 +687,11 @@ export class Supervisor {
       }
     }
   }
+}
+
+// A one-line readable summary of a (redacted) tool input: the command, the path, or compact JSON.
+export function oneLineSummary(tool: string, input: Record<string, unknown>, max = 160): string {
+  const pick = tool === 'Bash' ? input.command : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
+  const text = (typeof pick === 'string' ? pick : JSON.stringify(input)).replace(/\s+/g, ' ').trim();
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }

@@ -1,0 +1,229 @@
+// The supervisor with grants and lockdown, in process with an injected clock: a grant made on approval lets the
+// next identical call through without asking (rule grant:<id>, decided_by person), expires on the clock and is
+// recorded; lockdown is recorded from the file and denies every call, including one already waiting.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureState, type StatePaths } from '../../../src/core/state.js';
+import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
+import type { Decider } from '../../../src/gate/decider.js';
+import { grantsFile } from '../../../src/gate/grants.js';
+import { saveWorker } from '../../../src/workers/registry.js';
+import type { Decision } from '../../../src/policy/types.js';
+
+const WORKER_ID = '00000000-0000-4000-8000-000000000001';
+let dir: string;
+let s: StatePaths;
+let sup: Supervisor | undefined;
+let now: number;
+let n = 0;
+
+// Escalates git push (rule git-push), allows the rest.
+const decider: Decider = {
+  decide: (_w, p): Decision => {
+    const cmd = String(p.tool_input.command ?? '');
+    if (cmd.startsWith('git push')) {
+      return { verdict: 'escalate', rule: 'git-push', reason: 'pushing needs a person', trace: [{ rule: 'git-push', layer: 't', verdict: 'escalate', reason: 'r', because: [] }], revision: 'r1', observe: false, rateKeys: [], escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } };
+    }
+    if (cmd.startsWith('rm -rf /')) return { verdict: 'deny', rule: 'rm-root', reason: 'no', trace: [], revision: 'r1', observe: false, rateKeys: [] };
+    return { verdict: 'allow', rule: 'ok', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] };
+  },
+  problems: () => [],
+  close: () => undefined,
+};
+
+function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
+  const records: Record<string, unknown>[] = [];
+  return { records, append: (r) => void records.push(r) };
+}
+
+async function publish(command: string): Promise<{ fd: number; id: string }> {
+  const toolUseId = `toolu_${++n}`;
+  const id = `sess-1.${toolUseId}`;
+  const fifo = path.join(s.queue, `${id}.fifo`);
+  await execa('mkfifo', ['-m', '600', fifo]);
+  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  const pending = {
+    v: 1, worker_id: WORKER_ID, worker: 'w1', hook_pid: process.pid, ts_us: Date.now() * 1000, deadline_us: (Date.now() + 600_000) * 1000,
+    payload: { session_id: 'sess-1', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: toolUseId },
+  };
+  const tmp = path.join(s.queue, `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(pending));
+  fs.renameSync(tmp, path.join(s.queue, `${id}.tool-pending`));
+  return { fd, id };
+}
+
+async function decisionFrom(fd: number): Promise<{ decision: string; reason: string }> {
+  const buf = Buffer.alloc(8192);
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const got = fs.readSync(fd, buf, 0, buf.length, null);
+      const line = buf.subarray(0, got).toString('utf8').trim();
+      const out = JSON.parse(line.slice(line.indexOf(' ') + 1)).hookSpecificOutput;
+      return { decision: out.permissionDecision, reason: out.permissionDecisionReason };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (Date.now() > until) throw new Error('no decision');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition never held');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function answer(id: string, a: Record<string, unknown>): void {
+  const tmp = path.join(s.answers, `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify({ v: 1, call: id, by: 'ann', ts: Date.now(), ...a }));
+  fs.renameSync(tmp, path.join(s.answers, `${id}.answer`));
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-supg-'));
+  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
+  now = Date.now(); // the clock starts at real time (hook deadlines are real), then the tests move it on
+  saveWorker(s, {
+    v: 1, name: 'w1', worker_id: WORKER_ID, tmux_name: 'w1', tmux_socket: null, cwd: dir,
+    events_file: path.join(s.events, `${WORKER_ID}.jsonl`), started_at: new Date().toISOString(),
+    claude_bin: '/bin/true', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+  });
+});
+
+afterEach(async () => {
+  await sup?.stop();
+  sup = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(audit: AuditSink, onEscalation?: (e: EscalationNotice) => void): Promise<Supervisor> {
+  sup = new Supervisor({ state: s, decider, audit, logger: pino({ level: 'silent' }), now: () => now, sweepMs: 60_000, onEscalation });
+  await sup.start();
+  return sup;
+}
+
+describe('grants in the supervisor', () => {
+  it('an approval with a grant lets the next identical call through, records it, and expires', async () => {
+    const audit = memoryAudit();
+    const notices: EscalationNotice[] = [];
+    const sv = await start(audit, (e) => notices.push(e));
+    const first = await publish('git push origin main');
+    await until(() => sv.escalations.has(first.id));
+    expect(notices[0]).toMatchObject({ call: first.id, worker: 'w1', rule: 'git-push', summary: 'git push origin main' });
+    answer(first.id, { decision: 'allow', grant_minutes: 5, grant_scope: 'exact' });
+    expect((await decisionFrom(first.fd)).decision).toBe('allow');
+    const created = audit.records.find((r) => r.kind === 'grant');
+    expect(created).toMatchObject({ action: 'created', by: 'ann', worker: 'w1', rule: 'git-push', grant_scope: 'exact' });
+    expect(String(created?.scope)).toContain('git push origin main');
+    const gid = created!.grant_id as string;
+    expect(JSON.parse(fs.readFileSync(grantsFile(s), 'utf8')).grants[0].id).toBe(gid);
+
+    // The same call again: allowed at once, by the grant.
+    const second = await publish('git push origin main');
+    expect((await decisionFrom(second.fd)).decision).toBe('allow');
+    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({ call: second.id, verdict: 'allow', rule: `grant:${gid}`, decided_by: 'person', by: 'ann', grant_id: gid, granted_rule: 'git-push' });
+
+    // A different push is not covered: it escalates.
+    const third = await publish('git push --force origin main');
+    await until(() => sv.escalations.has(third.id));
+    answer(third.id, { decision: 'deny', reason: 'no force' });
+    expect((await decisionFrom(third.fd)).decision).toBe('deny');
+
+    // A deny is never lifted by a grant.
+    const rm = await publish('rm -rf /');
+    expect((await decisionFrom(rm.fd)).decision).toBe('deny');
+
+    // Five minutes later the grant is gone: the sweep records the expiry and the same call escalates again.
+    now += 5 * 60_000;
+    sv.sweep();
+    expect(audit.records.filter((r) => r.kind === 'grant').at(-1)).toMatchObject({ action: 'expired', grant_id: gid });
+    expect(JSON.parse(fs.readFileSync(grantsFile(s), 'utf8')).grants).toEqual([]);
+    const fourth = await publish('git push origin main');
+    await until(() => sv.escalations.has(fourth.id));
+  });
+
+  it('grants survive a restart; a revoke removes one and is recorded', async () => {
+    const audit = memoryAudit();
+    let sv = await start(audit);
+    const first = await publish('git push origin main');
+    await until(() => sv.escalations.has(first.id));
+    answer(first.id, { decision: 'allow', grant_minutes: 60, grant_scope: 'rule' });
+    await decisionFrom(first.fd);
+    const gid = audit.records.find((r) => r.kind === 'grant')!.grant_id as string;
+    await sv.stop();
+    sv = await start(audit);
+    const widened = await publish('git push --tags');
+    expect((await decisionFrom(widened.fd)).decision).toBe('allow');
+    fs.writeFileSync(path.join(s.answers, `${gid}.revoke`), JSON.stringify({ v: 1, grant: gid, by: 'bob', ts: Date.now() }));
+    await until(() => audit.records.some((r) => r.kind === 'grant' && r.action === 'revoked'));
+    expect(audit.records.find((r) => r.action === 'revoked')).toMatchObject({ grant_id: gid, by: 'bob' });
+    const after = await publish('git push --tags');
+    await until(() => sv.escalations.has(after.id));
+  });
+
+  it('a corrupt grants file means no grant (the call escalates) and the problem is reported', async () => {
+    fs.writeFileSync(grantsFile(s), '{"v":1,"grants":[{"id":');
+    const sv = await start(memoryAudit());
+    expect(sv.problems().join()).toContain('not valid JSON');
+    const call = await publish('git push origin main');
+    await until(() => sv.escalations.has(call.id));
+  });
+
+  it('a grant that cannot be recorded in the audit trail is not kept', async () => {
+    const records: Record<string, unknown>[] = [];
+    const audit: AuditSink = { append: (r) => { if (r.kind === 'grant' && r.action === 'created') throw new Error('disk full'); records.push(r); } };
+    const sv = await start(audit);
+    const first = await publish('git push origin main');
+    await until(() => sv.escalations.has(first.id));
+    answer(first.id, { decision: 'allow', grant_minutes: 5 });
+    expect((await decisionFrom(first.fd)).decision).toBe('allow');
+    expect(sv.grants.list()).toEqual([]);
+    const second = await publish('git push origin main');
+    await until(() => sv.escalations.has(second.id));
+  });
+});
+
+describe('lockdown in the supervisor', () => {
+  it('records on/off from the file, denies every call and closes waiting escalations', async () => {
+    const audit = memoryAudit();
+    const sv = await start(audit);
+    const waiting = await publish('git push origin main');
+    await until(() => sv.escalations.has(waiting.id));
+    fs.writeFileSync(s.lockdown, JSON.stringify({ v: 1, all: true, reason: 'incident 7', by: 'ann' }));
+    const d = await decisionFrom(waiting.fd);
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('lockdown (incident 7)');
+    expect(audit.records.find((r) => r.kind === 'lockdown')).toMatchObject({ action: 'on', by: 'ann', reason: 'incident 7' });
+    const ls = await publish('ls');
+    expect((await decisionFrom(ls.fd)).decision).toBe('deny');
+    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({ decided_by: 'lockdown', rule: 'lockdown' });
+    fs.writeFileSync(s.lockdown, JSON.stringify({ v: 1, all: false, workers: [WORKER_ID], names: { [WORKER_ID]: 'w1' }, by: 'bob' }));
+    await until(() => audit.records.filter((r) => r.kind === 'lockdown').length === 3);
+    expect(audit.records.filter((r) => r.kind === 'lockdown').slice(1)).toEqual([
+      { kind: 'lockdown', action: 'off', by: 'bob' },
+      { kind: 'lockdown', action: 'on', worker: 'w1', worker_id: WORKER_ID, by: 'bob' },
+    ]);
+    fs.writeFileSync(s.lockdown, JSON.stringify({ v: 1, all: false, workers: [], by: 'bob' }));
+    await until(() => audit.records.filter((r) => r.kind === 'lockdown').length === 4);
+    const ok = await publish('ls');
+    expect((await decisionFrom(ok.fd)).decision).toBe('allow');
+  });
+
+  it('a lockdown file that cannot be read locks everything down', async () => {
+    fs.writeFileSync(s.lockdown, 'garbage');
+    const sv = await start(memoryAudit());
+    const ls = await publish('ls');
+    const d = await decisionFrom(ls.fd);
+    expect(d.decision).toBe('deny');
+    expect(d.reason).toContain('lockdown file cannot be read');
+    expect(sv.problems().join()).toContain('lockdown');
+  });
+});
