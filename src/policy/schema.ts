@@ -93,6 +93,43 @@ export const testCaseSchema = z.strictObject({
   rule: z.string().optional().describe('the rule id that should decide (or "default", "floor:<id>")'),
 });
 
+/** Most a notifier may wait per attempt, and most retries: notifiers never hold a decision. */
+export const NOTIFY_LIMITS = { timeoutSeconds: 60, retries: 5, entries: 10 } as const;
+
+const notifyBounds = {
+  timeout: duration
+    .refine((v) => toMillis(v) <= NOTIFY_LIMITS.timeoutSeconds * 1000, { message: `a notifier attempt may take at most ${NOTIFY_LIMITS.timeoutSeconds} s` })
+    .optional()
+    .describe('how long one attempt may take (default 10s, at most 60s)'),
+  retries: z.number().int().min(0).max(NOTIFY_LIMITS.retries).optional().describe('attempts after a failed one (default 2)'),
+};
+
+const notifier = z.union([
+  z
+    .strictObject({
+      command: z
+        .array(z.string().min(1))
+        .min(1)
+        .max(64)
+        .describe('argv run without a shell; {call} {worker} {tool} {summary} {rule} {reason} {deadline} are filled in; the JSON body is on stdin'),
+      ...notifyBounds,
+    })
+    .describe('run a command for each escalation (e.g. notify-send)'),
+  z
+    .strictObject({
+      webhook: z.string().regex(/^https?:\/\//, 'an http:// or https:// URL').describe('POST a JSON body to this URL for each escalation'),
+      headers: z.record(z.string(), z.string()).optional().describe('extra HTTP headers (e.g. Authorization)'),
+      ...notifyBounds,
+    })
+    .describe('POST a JSON body for each escalation'),
+]);
+
+export const notifySchema = z
+  .array(notifier)
+  .max(NOTIFY_LIMITS.entries)
+  .describe('who is told when a call escalates to a person: commands and webhooks, run in the background with a timeout and retries; they never delay or change a decision');
+export type NotifyDoc = z.infer<typeof notifySchema>;
+
 export const policySchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -105,6 +142,7 @@ export const policySchema = z
     escalation: escalation.optional().describe('defaults for escalate verdicts of this file'),
     rate: rate.optional().describe('an overall limit on all calls of a worker'),
     extra_tools: stringList.optional().describe('tool names to accept besides the known Claude Code tools'),
+    notify: notifySchema.optional(),
     rules: z.array(ruleSchema).max(LIMITS.ruleCount).default([]),
     tests: z.array(testCaseSchema).optional().describe('cases `toolgate policy test` runs'),
   })
