@@ -55,6 +55,21 @@ function escalationFor(workerId: string, timeoutMs = 30_000): Promise<{ call: st
 
 const lineCount = (id: string) => eventsOf(rig, id).length;
 
+// What a failed wait needs to be understood: the wait's stderr, the worker's last events, the calls waiting.
+async function why(r: RunResult): Promise<string> {
+  const last = eventsOf(rig, sid)
+    .slice(-4)
+    .map((e) => JSON.stringify(e).slice(0, 200));
+  const pending = await rig.toolgate(['pending']);
+  return [
+    r.stderr.trim(),
+    'last events:',
+    ...last,
+    'pending:',
+    pending.stdout.trim() || pending.stderr.trim(),
+  ].join('\n');
+}
+
 // Resolves once the worker's transcript contains `text`. `toolgate turn` (and `converse --with-turn`) read the
 // transcript as soon as the Stop event arrives, and Claude Code may not have written the turn's last records yet
 // (see the report on that race); tests of the rendering wait for the transcript first.
@@ -229,7 +244,7 @@ describe('converse.sh', () => {
     expect(r.code).toBe(1);
     // The worker goes on: the stop of that turn comes after the prompt the wait starts from.
     const w = await script('wait-for-event.sh', [sid, 'stop', '30']);
-    expect(w.code, w.stderr).toBe(0);
+    expect(w.code, await why(w)).toBe(0);
     expect(JSON.parse(w.stdout)).toMatchObject({ event: 'stop' });
     expect((await rig.toolgate(['status', 's1'])).stdout.trim()).toBe('idle');
   });
@@ -243,7 +258,7 @@ describe('send-prompt.sh and wait-for-event.sh', () => {
     const s = await script('send-prompt.sh', ['s1', sid, '<<S:hello>> three-arg form']);
     expect(s.code, s.stderr).toBe(0);
     const w = await script('wait-for-event.sh', [sid, 'stop', '30']);
-    expect(w.code, w.stderr).toBe(0);
+    expect(w.code, await why(w)).toBe(0);
     const ev = JSON.parse(w.stdout) as { event: string; seq: number };
     expect(ev.event).toBe('stop');
     expect(ev.seq).toBeGreaterThan(before.seq as number);
@@ -255,7 +270,7 @@ describe('send-prompt.sh and wait-for-event.sh', () => {
     const s2 = await script('send-prompt.sh', ['s1', '<<S:hello>> two-arg form']);
     expect(s2.code, s2.stderr).toBe(0);
     const w2 = await script('wait-for-event.sh', ['s1', 'stop', '30']);
-    expect(w2.code).toBe(0);
+    expect(w2.code, await why(w2)).toBe(0);
     expect((JSON.parse(w2.stdout) as { seq: number }).seq).toBeGreaterThan(ev.seq);
   });
 
@@ -280,7 +295,7 @@ describe('send-prompt.sh and wait-for-event.sh', () => {
     const waiting = script('wait-for-event.sh', [sid, 'user_prompt_submit', '30', '--after-line', String(n)]);
     expect((await script('send-prompt.sh', ['s1', '<<S:hello>> later'])).code).toBe(0);
     const w = await waiting;
-    expect(w.code, w.stderr).toBe(0);
+    expect(w.code, await why(w)).toBe(0);
     expect(JSON.parse(w.stdout)).toMatchObject({ event: 'user_prompt_submit' });
     expect((await script('wait-for-event.sh', [sid, 'stop', '30'])).code).toBe(0);
   });
@@ -364,7 +379,7 @@ describe('approve-tool.sh', () => {
   it('allows an escalated git push, which then runs', async () => {
     expect((await script('send-prompt.sh', ['s1', sid, '<<S:push>> publish'])).code).toBe(0);
     const pre = await script('wait-for-event.sh', [sid, 'pre_tool_use', '30']);
-    expect(pre.code, pre.stderr).toBe(0);
+    expect(pre.code, await why(pre)).toBe(0);
     expect(JSON.parse(pre.stdout)).toMatchObject({
       tool: 'Bash',
       tool_input: { command: expect.stringContaining('git push') },
@@ -400,7 +415,7 @@ describe('approve-tool.sh', () => {
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toContain('denied');
     const w = await script('wait-for-event.sh', [sid, 'stop', '30']);
-    expect(w.code).toBe(0);
+    expect(w.code, await why(w)).toBe(0);
     await transcriptHas(sid, 'push result: ERROR');
     const turn = (await rig.toolgate(['turn', 's1', '--full'])).stdout;
     expect(turn).not.toContain('PUSHED42');
