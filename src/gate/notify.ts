@@ -24,6 +24,7 @@ const DEFAULT_RETRIES = 2;
 export function notifyBody(e: EscalationNotice): Record<string, unknown> {
   return {
     event: 'escalation',
+    to: e.to,
     call: e.call,
     worker: e.worker,
     worker_id: e.worker_id,
@@ -34,7 +35,7 @@ export function notifyBody(e: EscalationNotice): Record<string, unknown> {
     reason: e.reason,
     opened_at: e.opened_at,
     deadline: e.deadline,
-    approve: `toolgate approve ${e.call} allow|deny --reason "..."`,
+    ...(e.to === 'human' ? { approve: `toolgate approve ${e.call} allow|deny --reason "..."` } : { answer_on: `the screen of worker ${e.worker} (its tmux session)` }),
   };
 }
 

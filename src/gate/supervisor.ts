@@ -25,6 +25,7 @@ import { redactSummary } from './summary.js';
 import { GrantStore, RevokeSchema, grantsFile, type Grant } from './grants.js';
 import { NO_LOCKDOWN, isLockedDown, lockdownChanges, readLockdown, type LockdownState } from './lockdown.js';
 import { watchFile, type Watch } from '../workers/file-watch.js';
+import { TranscriptFollower, outcomeFromTranscriptLine, type DialogOutcome, type OpenDialog } from './dialog.js';
 
 /** Where decisions and gate events are recorded (the audit trail). */
 export interface AuditSink {
@@ -70,7 +71,12 @@ export interface EscalationNotice {
   deadline: string;
   /** Policy files of the worker's layers (notifier configuration is read from them). */
   policy: string[];
+  /** human: `toolgate approve`; dialog: the worker's own confirmation dialog (someone must look at its screen). */
+  to: 'human' | 'dialog';
 }
+
+/** How long an unanswered worker-screen dialog is followed before it is recorded as abandoned. */
+const DIALOG_FOLLOW_MS = 24 * 3_600_000;
 
 type DecidedBy = 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown';
 
@@ -94,6 +100,10 @@ export class Supervisor {
   readonly grants: GrantStore;
   private lockdownWatch: Watch | undefined;
   private lockdownState: LockdownState = { ...NO_LOCKDOWN };
+  /** Calls handed to the worker's own dialog, by `<worker_id>:<tool_use_id>`, until its answer is seen. */
+  readonly dialogs = new Map<string, OpenDialog>();
+  private readonly follower = new TranscriptFollower();
+  private dialogTimer: NodeJS.Timeout | undefined;
   decisions = 0;
 
   constructor(private readonly opts: SupervisorOptions) {
@@ -140,6 +150,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const e of this.escalations.values()) clearTimeout(e.timer);
+    if (this.dialogTimer) clearInterval(this.dialogTimer);
     this.lockdownWatch?.close();
     await this.watcher?.close();
   }
@@ -223,6 +234,7 @@ export class Supervisor {
     const payload = (data.payload && typeof data.payload === 'object' ? data.payload : {}) as Record<string, unknown>;
     if (loadWorker(this.s, data.worker_id)) {
       this.events.append(data.worker_id, data.event, data.ts_us, eventFields(data.event, payload));
+      if (this.dialogs.size) this.dialogEvent(data.worker_id, data.event, payload);
     } else {
       this.opts.logger.warn({ worker_id: data.worker_id, event: data.event }, 'event from an unknown worker');
     }
@@ -299,7 +311,85 @@ export class Supervisor {
       this.openEscalation(entry.callId, pending, worker, decision, started);
       return;
     }
-    this.finish(entry.callId, pending, worker, decision, started, lockdown ? 'lockdown' : 'policy');
+    const hook = this.finish(entry.callId, pending, worker, decision, started, lockdown ? 'lockdown' : 'policy');
+    if (hook === 'ask') this.openDialog(entry.callId, pending, worker, decision, started);
+  }
+
+  // A call handed to the worker's own dialog: record it, tell notifiers, follow its answer.
+  private openDialog(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number): void {
+    const p = pending.payload;
+    const d: OpenDialog = {
+      callId,
+      worker: worker.name,
+      worker_id: worker.worker_id,
+      session_id: p.session_id,
+      tool_use_id: p.tool_use_id,
+      tool: p.tool_name,
+      rule: decision.rule,
+      openedAt: started,
+      ...(p.transcript_path ? { transcript: p.transcript_path } : {}),
+    };
+    this.dialogs.set(`${worker.worker_id}:${p.tool_use_id}`, d);
+    if (d.transcript) this.follower.mark(d.transcript);
+    this.record({ kind: 'escalation_opened', call: callId, to: 'dialog', worker: worker.name, worker_id: worker.worker_id, tool: p.tool_name, rule: decision.rule, reason: decision.reason });
+    this.notify(callId, pending, worker, decision, started, started + DIALOG_FOLLOW_MS, 'dialog');
+    if (!this.dialogTimer) {
+      this.dialogTimer = setInterval(() => this.pollDialogs(), 500);
+      this.dialogTimer.unref();
+    }
+  }
+
+  // PostToolUse for a dialog's call means the person said yes; the session ending means nobody answered.
+  private dialogEvent(workerId: string, event: string, payload: Record<string, unknown>): void {
+    if ((event === 'post_tool_use' || event === 'post_tool_use_failure') && typeof payload.tool_use_id === 'string') {
+      const d = this.dialogs.get(`${workerId}:${payload.tool_use_id}`);
+      if (d) this.closeDialog(d, { outcome: 'allow', signal: 'post_tool_use', detail: event });
+    } else if (event === 'session_end') {
+      this.pollDialogs(); // an answer written just before the end still counts
+      for (const d of [...this.dialogs.values()]) if (d.worker_id === workerId) this.closeDialog(d, undefined);
+    }
+  }
+
+  // Reads what the transcripts of open dialogs gained and closes the dialogs they answer.
+  pollDialogs(): void {
+    const byFile = new Map<string, OpenDialog[]>();
+    for (const d of this.dialogs.values()) {
+      if (!d.transcript) continue;
+      byFile.set(d.transcript, [...(byFile.get(d.transcript) ?? []), d]);
+    }
+    for (const [file, list] of byFile) {
+      const ids = new Set(list.map((d) => d.tool_use_id));
+      for (const line of this.follower.read(file)) {
+        const hit = outcomeFromTranscriptLine(line, ids);
+        if (!hit) continue;
+        const d = list.find((x) => x.tool_use_id === hit.toolUseId);
+        if (d && this.dialogs.has(`${d.worker_id}:${d.tool_use_id}`)) this.closeDialog(d, hit.outcome);
+        ids.delete(hit.toolUseId);
+      }
+    }
+    const cutoff = this.now() - DIALOG_FOLLOW_MS;
+    for (const d of [...this.dialogs.values()]) if (d.openedAt < cutoff) this.closeDialog(d, undefined);
+  }
+
+  // Records the person's answer on the worker's screen (undefined: never seen, abandoned).
+  private closeDialog(d: OpenDialog, o: DialogOutcome | undefined): void {
+    this.dialogs.delete(`${d.worker_id}:${d.tool_use_id}`);
+    this.record({
+      kind: 'escalation_closed',
+      call: d.callId,
+      worker: d.worker,
+      worker_id: d.worker_id,
+      tool: d.tool,
+      to: 'dialog',
+      outcome: o ? o.outcome : 'abandoned',
+      ...(o ? { decided_by: 'person', by: 'worker screen', signal: o.signal, ...(o.detail ? { detail: o.detail } : {}) } : {}),
+      waited_ms: Math.max(0, this.now() - d.openedAt),
+    });
+    if (d.transcript && ![...this.dialogs.values()].some((x) => x.transcript === d.transcript)) this.follower.forget(d.transcript);
+    if (!this.dialogs.size && this.dialogTimer) {
+      clearInterval(this.dialogTimer);
+      this.dialogTimer = undefined;
+    }
   }
 
   // The live grant covering this call, if any; a grant store that fails means none (fail closed).
@@ -367,30 +457,35 @@ export class Supervisor {
       deadline: new Date(deadline).toISOString(),
     });
     this.opts.logger.info({ call: callId, worker: worker.name, rule: decision.rule }, 'escalated to a person');
-    if (this.opts.onEscalation) {
-      const p = pending.payload;
-      const red = redactSummary(p.tool_name, p.tool_input);
-      try {
-        this.opts.onEscalation({
-          call: callId,
-          worker: worker.name,
-          worker_id: worker.worker_id,
-          tool: p.tool_name,
-          input: red.input,
-          summary: oneLineSummary(p.tool_name, red.input),
-          rule: decision.rule,
-          reason: decision.reason,
-          opened_at: new Date(started).toISOString(),
-          deadline: new Date(deadline).toISOString(),
-          policy: worker.policy,
-        });
-      } catch (err) {
-        this.opts.logger.error({ err }, 'notifier failed to start');
-      }
-    }
+    this.notify(callId, pending, worker, decision, started, deadline, 'human');
     // An answer may already be waiting (written while no supervisor ran).
     const answer = path.join(this.s.answers, `${callId}.answer`);
     if (fs.existsSync(answer)) this.handleAnswer(answer);
+  }
+
+  // Tells the notifiers (never blocks, never throws).
+  private notify(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number, deadline: number, to: 'human' | 'dialog'): void {
+    if (!this.opts.onEscalation) return;
+    const p = pending.payload;
+    try {
+      const red = redactSummary(p.tool_name, p.tool_input);
+      this.opts.onEscalation({
+        call: callId,
+        worker: worker.name,
+        worker_id: worker.worker_id,
+        tool: p.tool_name,
+        input: red.input,
+        summary: oneLineSummary(p.tool_name, red.input),
+        rule: decision.rule,
+        reason: decision.reason,
+        opened_at: new Date(started).toISOString(),
+        deadline: new Date(deadline).toISOString(),
+        policy: worker.policy,
+        to,
+      });
+    } catch (err) {
+      this.opts.logger.error({ err }, 'notifier failed to start');
+    }
   }
 
   private expireEscalation(callId: string): void {
@@ -554,7 +649,7 @@ export class Supervisor {
     decidedBy: DecidedBy,
     person?: string,
     extra?: Record<string, unknown>,
-  ): void {
+  ): HookDecision {
     let hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
     const p = pending?.payload;
     const summary = p ? redactSummary(p.tool_name, p.tool_input) : undefined;
@@ -592,6 +687,7 @@ export class Supervisor {
       this.record({ kind: 'call_abandoned', call: callId, reason: 'the hook was gone when the decision was ready' });
     }
     this.cleanup(callId);
+    return delivered ? hook : 'deny';
   }
 
   private deliver(callId: string, hook: HookDecision, reason: string): boolean {
