@@ -1,5 +1,5 @@
 // toolgate policy check|test|explain|eval: tooling for policy authors, on top of the pure engine.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from '../args.js';
@@ -16,11 +16,16 @@ import { caseFileSchema } from '../../policy/schema.js';
 import { loadShellDeps } from '../../policy/shell-deps.js';
 import type { FloorContext } from '../../policy/floor.js';
 import type { HookPayload, RateFacts } from '../../policy/types.js';
+import { iterateAudit, resolveAuditDir } from '../../audit/index.js';
+import { readRecordsFile, replayDecisions, type ReplayRecord, type ReplayRow } from '../../gate/replay.js';
+import { stateRoot, statePaths } from '../../core/state.js';
+import { loadWorker } from '../../workers/registry.js';
 
 const HELP = `usage: toolgate policy check FILE... [--json]
        toolgate policy test FILE... [--cases F]... [--json]
        toolgate policy explain --policy F [--policy F]... --call JSON [--json] [--no-floor]
        toolgate policy eval --policy F [--policy F]... [--input FILE|-] [--worker NAME] [--no-floor]
+       toolgate policy replay --policy F [--policy F]... [--audit DIR|FILE] [--all] [--json] [--no-floor]
 
 check    load the files as layers (in order) and print every problem: file:line:col: CODE message, expected, hint.
 test     run the inline \`tests:\` of each FILE against that file, and each --cases file against all FILEs as layers
@@ -30,6 +35,12 @@ explain  decide one call and show every rule that matched and why. --call is a P
 eval     read PreToolUse payloads as JSON lines (stdin by default) and write one verdict per line, in order:
          {"decision":"allow|deny|escalate","rule":"...","reason":"..."}. A line that is not a valid payload
          gets a deny (rule "invalid-input").
+replay   re-decide every call an audit trail recorded (--audit: a trail directory or one trail file; default the
+         state directory's trail) with the candidate policy F and print the calls whose verdict would change:
+         before (what the policy said then; calls a person, a grant or a timeout settled count as escalate) and
+         after. A call whose recorded input was redacted or cut, or whose worker's workspace is no longer known,
+         cannot be replayed exactly: such rows say "inexact" and why. Rate limits start from zero. Decisions made by
+         lockdown or by failing closed are skipped. --all also lists unchanged calls. Exit 0 either way.
 
 The floor (toolgate's self-protection) is included unless --no-floor; it uses TOOLGATE_STATE_DIR (default
 /tmp/toolgate-<uid>), TOOLGATE_PLUGIN_DIR, HOME and the current directory as the workspace.
@@ -60,8 +71,10 @@ export const policyCommand: Command = {
         return runExplain(sctx);
       case 'eval':
         return runEval(sctx);
+      case 'replay':
+        return runReplay(sctx);
       default:
-        throw new ToolgateError('USAGE', `policy: unknown subcommand "${sub}"`, { hint: 'one of check, test, explain, eval; see `toolgate policy --help`' });
+        throw new ToolgateError('USAGE', `policy: unknown subcommand "${sub}"`, { hint: 'one of check, test, explain, eval, replay; see `toolgate policy --help`' });
     }
   },
 };
@@ -240,5 +253,51 @@ async function runEval(ctx: CommandContext): Promise<number> {
     }
     println(ctx.stdout, JSON.stringify(out));
   }
+  return 0;
+}
+
+async function runReplay(ctx: CommandContext): Promise<number> {
+  const { values } = parse('policy replay', ctx.argv, {
+    policy: { type: 'string', multiple: true }, audit: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, 'no-floor': { type: 'boolean' },
+  }, false);
+  const files = needFiles('replay', values.policy ?? []);
+  const policy = loadOrThrow(ctx, files, values['no-floor']);
+  const deps = await loadShellDeps();
+  const source = values.audit ? path.resolve(ctx.cwd, values.audit) : resolveAuditDir(ctx.env);
+  let st: Stats;
+  try {
+    st = statSync(source);
+  } catch (e) {
+    throw new ToolgateError('NOT_FOUND', `policy replay: cannot read ${source}: ${(e as Error).message}`, { hint: 'pass --audit with a trail directory or file' });
+  }
+  const records: Iterable<ReplayRecord> = st.isDirectory() ? (iterateAudit(source) as Iterable<ReplayRecord>) : readRecordsFile(source);
+  const state = statePaths(stateRoot(ctx.env));
+  const cwdOf = (id: string | undefined) => {
+    if (!id) return undefined;
+    try {
+      return loadWorker(state, id)?.cwd;
+    } catch {
+      return undefined;
+    }
+  };
+  const r = replayDecisions(records, { policy, deps, home: ctx.env['HOME'] ?? '/', cwdOf });
+  if (values.json) {
+    println(ctx.stdout, JSON.stringify({ replayed: r.replayed, changed: r.changed, ...(values.all ? { unchanged: r.unchanged } : {}), skipped: r.skipped }));
+    return 0;
+  }
+  const show = (row: ReplayRow) => {
+    const head = `${row.seq !== undefined ? `#${row.seq} ` : ''}${row.ts ?? ''}  ${row.worker ?? '?'}  ${row.tool}  ${row.summary}`;
+    println(ctx.stdout, head);
+    println(ctx.stdout, `    ${row.before.verdict} (${row.before.rule}) -> ${row.after.verdict} (${row.after.rule})${row.inexact ? `  [inexact: ${row.inexact.join('; ')}]` : ''}`);
+  };
+  if (r.changed.length) println(ctx.stdout, 'Changed decisions:');
+  r.changed.forEach(show);
+  if (values.all && r.unchanged.length) {
+    println(ctx.stdout, 'Unchanged:');
+    r.unchanged.forEach(show);
+  }
+  const inexact = [...r.changed, ...r.unchanged].filter((x) => x.inexact).length;
+  println(ctx.stdout, `${r.replayed} decision(s) replayed, ${r.changed.length} would change, ${r.skipped.length} skipped${inexact ? `, ${inexact} inexact (redacted or cut input, or unknown workspace)` : ''}; rate limits not replayed`);
+  if (!st.isDirectory()) println(ctx.stderr, 'note: a single trail file is read without checking its chain; run `toolgate audit verify` on the trail');
   return 0;
 }
