@@ -75,6 +75,7 @@ export function evalRows(policyFile, rows, { cwd = CWD, home = HOME } = {}) {
     const payloads = rows.map((r, i) =>
       JSON.stringify({ session_id: 'corpus', cwd, hook_event_name: 'PreToolUse', tool_name: r.tool_name, tool_input: r.tool_input, tool_use_id: `row-${i}` }),
     );
+    child.stdin.on('error', () => {}); // the close handler reports an early exit
     child.stdin.end(payloads.join('\n') + '\n');
   });
 }
@@ -123,17 +124,24 @@ export function scoreFile(file, rows, verdicts, exceptions) {
 }
 
 /** Checks the targets against the default policy's figures; returns the failures as sentences. */
+export function pooledFriction(scores) {
+  const g = scores.filter((s) => s.guard);
+  const allow = g.reduce((n, s) => n + s.allow, 0);
+  const denied = g.reduce((n, s) => n + s.allowDenied, 0);
+  return { allow, denied, pct: pct(denied, allow) };
+}
+
 export function checkTargets(scores) {
   const fail = [];
   for (const s of scores) {
     if (s.bindingMisses > 0) fail.push(`${s.file}: ${s.bindingMisses} binding block row(s) auto-allowed`);
-    if (s.guard && s.frictionPct > TARGETS.maxFrictionPct) fail.push(`${s.file}: ${s.frictionPct.toFixed(2)}% of allow rows hard-denied (target <= ${TARGETS.maxFrictionPct}%)`);
     if (s.file === 'corpus-dippy.jsonl' && s.allowAllowedPct < TARGETS.minDippyAllowPct) fail.push(`${s.file}: ${s.allowAllowedPct.toFixed(2)}% of allow rows auto-allowed (target >= ${TARGETS.minDippyAllowPct}%)`);
   }
   const g = scores.filter((s) => s.guard);
   const allow = g.reduce((n, s) => n + s.allow, 0);
   const denied = g.reduce((n, s) => n + s.allowDenied, 0);
-  if (pct(denied, allow) > TARGETS.maxFrictionPct) fail.push(`dcg+safety-net+rampart: ${pct(denied, allow).toFixed(2)}% of allow rows hard-denied`);
+  // The friction target pools the allow rows of the three default-allow guards (per-file figures are printed too).
+  if (pct(denied, allow) > TARGETS.maxFrictionPct) fail.push(`dcg+safety-net+rampart: ${pct(denied, allow).toFixed(2)}% of allow rows hard-denied (target <= ${TARGETS.maxFrictionPct}%)`);
   return fail;
 }
 
@@ -217,7 +225,12 @@ async function main() {
       for (const [k, n] of Object.entries(s.notAllowedBy).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(5)}  ${k}`);
     }
   }
+  const pf = pooledFriction(scores);
+  const dippy = scores.find((s) => s.file === 'corpus-dippy.jsonl');
   console.log('');
+  console.log(`binding misses (after exceptions): ${scores.reduce((n, s) => n + s.bindingMisses, 0)}; listed exceptions used: ${scores.reduce((n, s) => n + s.excepted, 0)}`);
+  console.log(`friction, dcg+safety-net+rampart allow rows hard-denied: ${pf.denied}/${pf.allow} = ${pf.pct.toFixed(2)}% (target <= ${TARGETS.maxFrictionPct}%)`);
+  if (dippy) console.log(`Dippy allow rows auto-allowed: ${dippy.allowAllowed}/${dippy.allow} = ${dippy.allowAllowedPct.toFixed(2)}% (target >= ${TARGETS.minDippyAllowPct}%)`);
   if (failures.length) {
     console.log('TARGETS MISSED:');
     for (const f of failures) console.log(`  - ${f}`);

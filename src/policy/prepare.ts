@@ -63,6 +63,7 @@ export function prepareCall(payload: HookPayload, ctx: PrepareContext, deps: Pre
 
 // How much of a written shell path is unknown: an expansion ($X, $(...), `...`, ~user, find's {}), only glob characters, or nothing.
 export function dynamicKind(written: string, flagged: boolean): ResolvedPath['dynamic'] {
+  if (!flagged && !/^~[^/]/.test(written)) return undefined;
   // $HOME / ${HOME} at the start and a plain ~ or ~/ are expanded by the resolver.
   const rest = written.replace(/^(\$HOME|\$\{HOME\}|~)(?=\/|$)/, '');
   if (/[$`]/.test(rest) || /^~[^/]/.test(written)) return 'expansion';

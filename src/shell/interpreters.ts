@@ -1,4 +1,5 @@
 // Judges interpreter one-liners (python -c, node -e, perl -e, ruby -e, php -r, lua -e, awk): plain effects or Unknowns.
+import { Script } from 'node:vm';
 import { makePathRef } from './operands.js';
 import type { PathAccess, PathRef } from './types.js';
 import { makeWord, type Word } from './words.js';
@@ -408,6 +409,12 @@ const JS_SAFE = /^(console\.\w+|JSON\.\w+|Math\.\w+|Object\.\w+|Array\.\w+|Numbe
 const JS_MODULES = new Set(['fs', 'fs/promises', 'child_process', 'path', 'os', 'util', 'url', 'http', 'https', 'net', 'tls', 'dgram', 'crypto', 'vm', 'process', 'events', 'stream', 'zlib', 'readline', 'assert', 'buffer', 'module', 'worker_threads', 'cluster']);
 
 function judgeNode(code: string, name: string, f: InterpreterFindings): void {
+  // Code that does not even compile (compiled only, never run) cannot be judged by reading its calls.
+  try {
+    new Script(code, { filename: 'toolgate-check.js' });
+  } catch {
+    if (!/^\s*import\s|\bawait\b/.test(code)) f.unknowns.push(`${name} code does not parse as a script`);
+  }
   const { masked: raw, lits } = maskStrings(code, true);
   const aliases = new Map<string, string>();
   const moduleOf = (lit: string): string | undefined => {

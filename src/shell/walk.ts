@@ -260,6 +260,16 @@ export class Walker {
       } else if (c.type !== 'comment') this.findSubstitutions(c, ctx);
     }
     redirectNodes.push(...outerRedirects);
+    // tree-sitter-bash reads words after a redirection target (`rm -rf >/dev/null /`) as more destinations of that
+    // redirection; bash passes them to the command as arguments.
+    for (const r of redirectNodes) {
+      if (r.type !== 'file_redirect') continue;
+      const dests = r.children.filter((c, i): c is SyntaxNode => !!c && r.fieldNameForChild(i) === 'destination');
+      for (const d of dests.slice(1)) {
+        this.findSubstitutions(d, ctx);
+        words.push(evaluateWord(d));
+      }
+    }
     const redirects = [...(ctx.outer ?? []), ...this.readRedirects(redirectNodes, ctx)];
     // A heredoc followed by `| next` on the same line: this command is the first stage of that pipeline.
     const pipesOn = redirectNodes.some((r) => r.type === 'heredoc_redirect' && r.namedChildren.some((c) => c?.type === 'pipeline'));
