@@ -3,6 +3,7 @@ import { ToolgateError } from '../core/errors.js';
 import type { StatePaths } from '../core/state.js';
 import { readEvents, waitForEvent, type NumberedEvent } from './events.js';
 import type { WorkerRecord } from './registry.js';
+import { watchFile } from './file-watch.js';
 import { sendPrompt } from './send.js';
 import { readTranscriptIfAny, transcriptOf } from './status.js';
 import { finalAssistantText, lastTurn, renderTurnMarkdown, turnInterrupted } from './transcript.js';
@@ -37,6 +38,25 @@ export async function waitForTurnEnd(rec: WorkerRecord, baseline: number, timeou
   return interrupted ? 'interrupted' : end;
 }
 
+// The transcript's last turn once its final text is `finalText` (or whatever is there when `timeoutMs` runs out).
+export function awaitTurnWith(file: string | undefined, finalText: string, timeoutMs: number): Promise<ReturnType<typeof lastTurn>> {
+  const current = () => lastTurn(readTranscriptIfAny(file));
+  const done = (t: ReturnType<typeof lastTurn>) => !!t && finalAssistantText(t).trim() === finalText.trim();
+  const now = current();
+  if (!file || done(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      w.close();
+      resolve(current());
+    };
+    const w = watchFile(file, () => {
+      if (done(current())) finish();
+    });
+    const timer = setTimeout(finish, timeoutMs);
+  });
+}
+
 export async function converse(s: StatePaths, rec: WorkerRecord, text: string, o: ConverseOptions): Promise<string> {
   const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
   const sizeAtSend = readTranscriptIfAny(transcript).length;
@@ -61,7 +81,9 @@ export async function converse(s: StatePaths, rec: WorkerRecord, text: string, o
   }
   const path = typeof ev.transcript_path === 'string' ? ev.transcript_path : transcript;
   if (o.withTurn) {
-    const turn = lastTurn(readTranscriptIfAny(path));
+    // Claude Code may fire Stop before it has written the turn's last records: wait for the reply to be there.
+    const last = typeof ev.last_assistant_message === 'string' ? ev.last_assistant_message : '';
+    const turn = await awaitTurnWith(path, last, 3000);
     if (!turn) throw new ToolgateError('TRANSCRIPT', 'the turn is not in the transcript', { hint: `transcript: ${path ?? 'unknown'}` });
     return renderTurnMarkdown(turn, { full: false });
   }

@@ -43,13 +43,16 @@ export function pendingCallsOf(s: StatePaths, workerId: string): string[] {
     .map((n) => n.slice(0, -'.tool-pending'.length));
 }
 
-// Classifies the worker: gone (no tmux session), terminated, awaiting-decision, working, idle, or unknown.
-export async function workerStatus(s: StatePaths, rec: WorkerRecord): Promise<WorkerStatus> {
-  if (!(await hasSession(tmuxOn(rec.tmux_socket), rec.tmux_name))) return 'gone';
-  const events = readEvents(rec.events_file).map((e) => e.event);
-  const last = [...events].reverse().find((e) => e.event !== 'notification');
-  if (!last) return 'unknown';
-  switch (last.event) {
+/** What a worker's events alone say about it. */
+export type EventState = 'idle' | 'in-turn' | 'terminated' | 'unknown';
+
+// Classifies by the last event that marks a turn boundary. post_tool_use and notification come from async hooks
+// and may land after the turn's stop, so they say nothing about whether the worker is in a turn.
+export function stateFromEvents(events: WorkerEvent[]): EventState {
+  const last = [...events].reverse().find((e) => e.event !== 'notification' && e.event !== 'post_tool_use');
+  switch (last?.event) {
+    case undefined:
+      return 'unknown';
     case 'session_end':
       return 'terminated';
     case 'stop':
@@ -58,13 +61,19 @@ export async function workerStatus(s: StatePaths, rec: WorkerRecord): Promise<Wo
       return 'idle';
     case 'user_prompt_submit':
     case 'pre_tool_use':
-    case 'post_tool_use': {
-      if (pendingCallsOf(s, rec.worker_id).length) return 'awaiting-decision';
-      const t = transcriptOf(events);
-      const turn = lastTurn(readTranscriptIfAny(t));
-      return turn && turnInterrupted(turn) ? 'idle' : 'working';
-    }
+      return 'in-turn';
     default:
       return 'unknown';
   }
+}
+
+// Classifies the worker: gone (no tmux session), terminated, awaiting-decision, working, idle, or unknown.
+export async function workerStatus(s: StatePaths, rec: WorkerRecord): Promise<WorkerStatus> {
+  if (!(await hasSession(tmuxOn(rec.tmux_socket), rec.tmux_name))) return 'gone';
+  const events = readEvents(rec.events_file).map((e) => e.event);
+  const state = stateFromEvents(events);
+  if (state !== 'in-turn') return state;
+  if (pendingCallsOf(s, rec.worker_id).length) return 'awaiting-decision';
+  const turn = lastTurn(readTranscriptIfAny(transcriptOf(events)));
+  return turn && turnInterrupted(turn) ? 'idle' : 'working';
 }

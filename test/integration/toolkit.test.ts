@@ -117,10 +117,20 @@ describe('converse, send, wait, events, turn', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
 
+  it('converse --with-turn prints the whole turn, tool result and final text included', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await rig.toolgate(['converse', 'w1', '<<S:touch>> again', '--with-turn']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('**Tool: Bash**');
+      expect(r.stdout).toContain('touched');
+      expect(r.stdout).toContain('result: touched');
+    }
+  });
+
   it('turn renders the last turn as markdown, cut to 5 lines unless --full', async () => {
     const r = await rig.toolgate(['turn', 'w1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('**Prompt:** <<S:touch>> do it');
+    expect(r.stdout).toContain('**Prompt:** <<S:touch>> again');
     expect(r.stdout).toContain('**Tool: Bash**');
     expect(r.stdout).toContain('touched');
   });
