@@ -154,18 +154,31 @@ export async function startDaemon(
       if (info?.ready && info.pid === pid) done();
       else if (info?.ready && info.pid !== pid && pidAlive(info.pid)) done(); // another starter won the race
     };
-    const onExit = (code: number | null) =>
+    const onExit = (code: number | null) => {
+      // Lost a race: another starter's supervisor holds the lock; wait for that one to say it is ready.
+      if (lockHolder(s) !== undefined) return check();
       done(
         new ToolgateError('SUPERVISOR', `the supervisor exited during start (status ${code})`, {
           hint: `see its log: ${s.supervisorLog}`,
         }),
       );
+    };
     const w = watchFile(s.supervisorJson, check);
     const t = setTimeout(() => done(new ToolgateError('SUPERVISOR', 'the supervisor did not become ready in time', { hint: `see ${s.supervisorLog}` })), timeoutMs);
     child.on('exit', onExit);
     check();
   });
   return { pid: runningSupervisor(s) ?? pid, started: true };
+}
+
+// The live pid holding the supervisor lock, if any (a supervisor that is starting or running).
+function lockHolder(s: StatePaths): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(s.supervisorLock, 'utf8').trim());
+    return pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // Stops the running supervisor (SIGTERM) and waits for it to exit; false when none ran.
