@@ -167,7 +167,8 @@ async function main() {
   const auditStart = auditDecisions().length;
   for (let i = 0; i < opts.pairs; i++) {
     const order = i % 2 === 0 ? [tg, base] : [base, tg];
-    if (bare) (i % 2 === 0 ? order.push(bare) : order.unshift(bare));
+    if (bare && i % 2 === 0) order.push(bare);
+    else if (bare) order.unshift(bare);
     if (i % 2 === 0) order.push(...diag);
     else order.unshift(...[...diag].reverse());
     const row = {};
