@@ -59,21 +59,19 @@ exit status: 0 ok; 1 failure (no such grant, no supervisor); 2 usage error.`,
     const file = path.join(s.answers, `${id}.revoke`);
     writeFileAtomic(file, JSON.stringify(req) + '\n');
     const applied = new Promise<boolean>((resolve) => {
-      let settled = false;
-      let w: { close(): void } | undefined;
-      let t: NodeJS.Timeout | undefined;
+      const h: { settled: boolean; w?: { close(): void }; t?: NodeJS.Timeout } = { settled: false };
       const done = (v: boolean) => {
-        if (settled) return;
-        settled = true;
-        w?.close();
-        if (t) clearTimeout(t);
+        if (h.settled) return;
+        h.settled = true;
+        h.w?.close();
+        if (h.t) clearTimeout(h.t);
         resolve(v);
       };
-      t = setTimeout(() => done(false), 10_000);
-      w = watchFile(file, () => {
+      h.t = setTimeout(() => done(false), 10_000);
+      h.w = watchFile(file, () => {
         if (!fs.existsSync(file)) done(true);
       });
-      if (settled) w.close();
+      if (h.settled) h.w.close();
     });
     if (!(await applied)) throw new ToolgateError('SUPERVISOR', 'the supervisor did not apply the revocation within 10 s', { hint: `see ${s.supervisorLog}` });
     if (liveGrants(s).grants.some((g) => g.id === id)) throw new ToolgateError('SUPERVISOR', `grant ${id} is still in the grants file`, { hint: `see ${s.supervisorLog}` });

@@ -109,6 +109,8 @@ Lists every tool call that waits for a decision: worker, tool, a readable summar
 policy escalated to a person the rule, its reason, the age and the deadline. Decide one with
 \`toolgate approve CALL allow|deny\`. Also shows a lockdown in force, the grants in force, and problems the
 supervisor reports (a policy file that fails to load: the last good policy stays in force).
+Calls a rule escalates \`to: dialog\` wait on the worker's own screen (Claude Code's confirmation dialog), not
+here; headless (-p) workers treat them as a deny. See docs/escalation.md.
   --watch   keep running: print each escalation as it arrives (with a terminal bell), and when it is decided;
             one JSON object per line with --json ({"event":"escalated"|"decided", ...}). Stop with Ctrl-C.
 exit status: 0 ok; 1 failure; 2 usage error.`,
