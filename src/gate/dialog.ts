@@ -5,7 +5,6 @@
 //   - refused (No or Esc): the transcript's tool_result for it with toolUseResult "User rejected tool use" and
 //     toolDenialKind "user-rejected" (no PostToolUse, no Stop, and no PermissionDenied fire for it).
 // PermissionRequest carries no tool_use_id, so it cannot be tied to the call and is not used.
-import fs from 'node:fs';
 
 export interface OpenDialog {
   callId: string;
@@ -46,54 +45,4 @@ export function outcomeFromTranscriptLine(line: string, toolUseIds: ReadonlySet<
     };
   }
   return undefined;
-}
-
-/** Follows the transcripts of open dialogs from where each was when the dialog opened. */
-export class TranscriptFollower {
-  private readonly offsets = new Map<string, { offset: number; rest: string }>();
-
-  // Remembers where a transcript ends now (only what is written after the dialog opened counts).
-  mark(file: string): void {
-    if (this.offsets.has(file)) return;
-    let size = 0;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      /* not written yet */
-    }
-    this.offsets.set(file, { offset: size, rest: '' });
-  }
-
-  forget(file: string): void {
-    this.offsets.delete(file);
-  }
-
-  // New complete lines of a transcript since the last read.
-  read(file: string): string[] {
-    const st = this.offsets.get(file);
-    if (!st) return [];
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return [];
-    }
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size < st.offset) {
-        st.offset = 0; // rewritten: start over
-        st.rest = '';
-      }
-      if (size === st.offset) return [];
-      const buf = Buffer.alloc(Math.min(size - st.offset, 8 * 1024 * 1024));
-      const n = fs.readSync(fd, buf, 0, buf.length, st.offset);
-      st.offset += n;
-      const text = st.rest + buf.subarray(0, n).toString('utf8');
-      const lines = text.split('\n');
-      st.rest = lines.pop() ?? '';
-      return lines.filter(Boolean);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
 }

@@ -25,7 +25,8 @@ import { redactSummary } from './summary.js';
 import { GrantStore, RevokeSchema, grantsFile, type Grant } from './grants.js';
 import { NO_LOCKDOWN, isLockedDown, lockdownChanges, readLockdown, type LockdownState } from './lockdown.js';
 import { watchFile, type Watch } from '../workers/file-watch.js';
-import { TranscriptFollower, outcomeFromTranscriptLine, type DialogOutcome, type OpenDialog } from './dialog.js';
+import { outcomeFromTranscriptLine, type DialogOutcome, type OpenDialog } from './dialog.js';
+import { TranscriptResults, toolResultsOf, type ToolResult } from './transcript-results.js';
 
 /** Where decisions and gate events are recorded (the audit trail). */
 export interface AuditSink {
@@ -102,8 +103,11 @@ export class Supervisor {
   private lockdownState: LockdownState = { ...NO_LOCKDOWN };
   /** Calls handed to the worker's own dialog, by `<worker_id>:<tool_use_id>`, until its answer is seen. */
   readonly dialogs = new Map<string, OpenDialog>();
-  private readonly follower = new TranscriptFollower();
-  private dialogTimer: NodeJS.Timeout | undefined;
+  /** Transcript tails: tool results become post_tool_use events and dialog answers. */
+  private readonly transcripts = new TranscriptResults((workerId, line) => this.transcriptLine(workerId, line));
+  /** Allowed calls whose result has not appeared yet, by `<worker_id>:<tool_use_id>`. */
+  private readonly awaitingResult = new Map<string, { tool: string; session: string; at: number }>();
+  private fastWatch: fs.FSWatcher | undefined;
   decisions = 0;
 
   constructor(private readonly opts: SupervisorOptions) {
@@ -142,6 +146,14 @@ export class Supervisor {
     });
     this.watcher.on('error', (e: unknown) => this.opts.logger.error({ err: e }, 'watcher error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    // chokidar finds every file (also those present at start) but stats each before reporting it; a raw fs.watch
+    // wakes the drain as soon as a file lands. Draining is idempotent, so both may fire.
+    try {
+      this.fastWatch = fs.watch(this.s.queue, () => this.scheduleDrain());
+      this.fastWatch.on('error', (err) => this.opts.logger.warn({ err }, 'fast queue watch failed; chokidar remains'));
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'fast queue watch unavailable; chokidar remains');
+    }
     this.drain();
     this.sweeper = setInterval(() => this.sweep(), this.opts.sweepMs ?? 2000);
     this.sweeper.unref();
@@ -150,7 +162,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     for (const e of this.escalations.values()) clearTimeout(e.timer);
-    if (this.dialogTimer) clearInterval(this.dialogTimer);
+    this.fastWatch?.close();
+    this.transcripts.close();
     this.lockdownWatch?.close();
     await this.watcher?.close();
   }
@@ -278,6 +291,7 @@ export class Supervisor {
       this.finish(entry.callId, pending, undefined, failClosed('toolgate refused this call: this worker has no record in the state directory (it was pruned or never launched by toolgate).'), started, 'fail-closed');
       return;
     }
+    if (typeof p.transcript_path === 'string' && p.transcript_path) this.transcripts.follow(worker.worker_id, p.transcript_path);
     this.events.append(worker.worker_id, 'pre_tool_use', pending.ts_us, {
       session_id: p.session_id,
       tool: p.tool_name,
@@ -330,13 +344,9 @@ export class Supervisor {
       ...(p.transcript_path ? { transcript: p.transcript_path } : {}),
     };
     this.dialogs.set(`${worker.worker_id}:${p.tool_use_id}`, d);
-    if (d.transcript) this.follower.mark(d.transcript);
+    if (d.transcript) this.transcripts.follow(worker.worker_id, d.transcript);
     this.record({ kind: 'escalation_opened', call: callId, to: 'dialog', worker: worker.name, worker_id: worker.worker_id, tool: p.tool_name, rule: decision.rule, reason: decision.reason });
     this.notify(callId, pending, worker, decision, started, started + DIALOG_FOLLOW_MS, 'dialog');
-    if (!this.dialogTimer) {
-      this.dialogTimer = setInterval(() => this.pollDialogs(), 500);
-      this.dialogTimer.unref();
-    }
   }
 
   // PostToolUse for a dialog's call means the person said yes; the session ending means nobody answered.
@@ -345,30 +355,44 @@ export class Supervisor {
       const d = this.dialogs.get(`${workerId}:${payload.tool_use_id}`);
       if (d) this.closeDialog(d, { outcome: 'allow', signal: 'post_tool_use', detail: event });
     } else if (event === 'session_end') {
-      this.pollDialogs(); // an answer written just before the end still counts
+      this.transcripts.flush(workerId); // an answer written just before the end still counts
       for (const d of [...this.dialogs.values()]) if (d.worker_id === workerId) this.closeDialog(d, undefined);
     }
   }
 
-  // Reads what the transcripts of open dialogs gained and closes the dialogs they answer.
-  pollDialogs(): void {
-    const byFile = new Map<string, OpenDialog[]>();
-    for (const d of this.dialogs.values()) {
-      if (!d.transcript) continue;
-      byFile.set(d.transcript, [...(byFile.get(d.transcript) ?? []), d]);
-    }
-    for (const [file, list] of byFile) {
-      const ids = new Set(list.map((d) => d.tool_use_id));
-      for (const line of this.follower.read(file)) {
-        const hit = outcomeFromTranscriptLine(line, ids);
-        if (!hit) continue;
-        const d = list.find((x) => x.tool_use_id === hit.toolUseId);
-        if (d && this.dialogs.has(`${d.worker_id}:${d.tool_use_id}`)) this.closeDialog(d, hit.outcome);
-        ids.delete(hit.toolUseId);
+  // One new transcript line: a tool result closes the dialog it answers, and becomes the post_tool_use event of a
+  // call that was allowed (here or in the dialog).
+  private transcriptLine(workerId: string, line: string): void {
+    for (const r of toolResultsOf(line)) {
+      const key = `${workerId}:${r.toolUseId}`;
+      const d = this.dialogs.get(key);
+      if (d) {
+        const hit = outcomeFromTranscriptLine(line, new Set([r.toolUseId]));
+        this.closeDialog(d, hit?.outcome);
+        if (hit?.outcome.outcome === 'allow') this.recordResult(workerId, d.session_id, d.tool, r);
+        continue;
+      }
+      const waiting = this.awaitingResult.get(key);
+      if (waiting) {
+        this.awaitingResult.delete(key);
+        this.recordResult(workerId, waiting.session, waiting.tool, r);
       }
     }
+  }
+
+  private recordResult(workerId: string, session: string, tool: string, r: ToolResult): void {
+    try {
+      this.events.append(workerId, 'post_tool_use', this.now() * 1000, { session_id: session, tool, tool_use_id: r.toolUseId, ok: !r.isError });
+    } catch (err) {
+      this.opts.logger.error({ err }, 'cannot record post_tool_use');
+    }
+  }
+
+  // Dialogs nobody answered within DIALOG_FOLLOW_MS are recorded as abandoned; stale result waits are dropped.
+  expireWaits(): void {
     const cutoff = this.now() - DIALOG_FOLLOW_MS;
     for (const d of [...this.dialogs.values()]) if (d.openedAt < cutoff) this.closeDialog(d, undefined);
+    for (const [k, v] of this.awaitingResult) if (v.at < this.now() - 3_600_000) this.awaitingResult.delete(k);
   }
 
   // Records the person's answer on the worker's screen (undefined: never seen, abandoned).
@@ -385,11 +409,6 @@ export class Supervisor {
       ...(o ? { decided_by: 'person', by: 'worker screen', signal: o.signal, ...(o.detail ? { detail: o.detail } : {}) } : {}),
       waited_ms: Math.max(0, this.now() - d.openedAt),
     });
-    if (d.transcript && ![...this.dialogs.values()].some((x) => x.transcript === d.transcript)) this.follower.forget(d.transcript);
-    if (!this.dialogs.size && this.dialogTimer) {
-      clearInterval(this.dialogTimer);
-      this.dialogTimer = undefined;
-    }
   }
 
   // The live grant covering this call, if any; a grant store that fails means none (fail closed).
@@ -685,6 +704,8 @@ export class Supervisor {
     const delivered = this.deliver(callId, hook, reason);
     if (!delivered) {
       this.record({ kind: 'call_abandoned', call: callId, reason: 'the hook was gone when the decision was ready' });
+    } else if (hook === 'allow' && worker && p) {
+      this.awaitingResult.set(`${worker.worker_id}:${p.tool_use_id}`, { tool: p.tool_name, session: p.session_id, at: this.now() });
     }
     this.cleanup(callId);
     return delivered ? hook : 'deny';
@@ -751,6 +772,7 @@ export class Supervisor {
   // Finds calls whose hook died (Esc in the TUI, a killed worker) and stale temp files; records and removes them.
   sweep(): void {
     this.expireGrants();
+    this.expireWaits();
     let names: string[];
     try {
       names = fs.readdirSync(this.s.queue);

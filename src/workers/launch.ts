@@ -72,7 +72,8 @@ export async function launchWorker(
       hint: '`toolgate prune` drops records of workers that are gone',
     });
   }
-  const sup = await startDaemon(s, { policies: o.policies, logLevel: 'info' }, callerEnv);
+  // The worker's own --policy layers live in its record; the supervisor it starts keeps the default base policy.
+  const sup = await startDaemon(s, { policies: [], logLevel: 'info' }, callerEnv);
   if (sup.started) note(`started a toolgate supervisor (pid ${sup.pid}) for ${s.root}`);
 
   if (o.resume !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.resume)) {

@@ -109,7 +109,8 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
       await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);
       await run('tmux', ['-S', socket, 'kill-server']);
       await model.close();
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      // Claude Code may still be writing its session files for a moment after its tmux server is killed.
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
     },
   };
   return rig;

@@ -33,10 +33,10 @@ describe('plugin hooks.json', () => {
     expect(r.diagnostics.map((d) => d.message).join('\n')).toContain('at most 1800 s');
   });
 
-  it('records per-call events without another synchronous hook (PostToolUse is async)', () => {
-    for (const name of ['PostToolUse', 'PostToolUseFailure', 'Notification']) {
-      expect(hooks[name]![0]!.hooks[0]!.async).toBe(true);
-    }
+  it('runs no hook on the per-call path but the gate (post_tool_use comes from the transcript)', () => {
+    expect(hooks.PostToolUse).toBeUndefined();
+    expect(hooks.PostToolUseFailure).toBeUndefined();
+    expect(hooks.Notification![0]!.hooks[0]!.async).toBe(true);
   });
 
   it('only runs executable hook scripts that exist', () => {
