@@ -285,7 +285,7 @@ describe('state directory read-only or full', () => {
     } finally {
       fs.closeSync(fd);
     }
-    const results = [];
+    const results: Array<{ callId: string; r: HookResult }> = [];
     for (let i = 0; i < 5; i++) {
       const p = bash(w, 'true');
       results.push({ callId: p.callId, r: await runHook(e, w, p.json).done });
@@ -325,7 +325,7 @@ describe('state directory read-only or full', () => {
       fs.closeSync(fd);
     }
     // Appends still fit in the file's last page for a while: call until one is refused (bounded).
-    const results = [];
+    const results: Array<{ callId: string; r: HookResult }> = [];
     for (let i = 0; i < 200 && !results.some((x) => x.r.decision === 'deny'); i++) {
       const p = bash(w, 'true');
       results.push({ callId: p.callId, r: await runHook(e, w, p.json).done });

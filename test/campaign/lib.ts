@@ -224,10 +224,10 @@ export function until<T>(
   what = 'condition',
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    let w: fs.FSWatcher | undefined;
+    const h: { w?: fs.FSWatcher } = {};
     const finish = (v?: T, err?: Error) => {
       clearTimeout(t);
-      w?.close();
+      h.w?.close();
       if (err) reject(err);
       else resolve(v as T);
     };
@@ -236,7 +236,7 @@ export function until<T>(
       if (v) finish(v);
     };
     const t = setTimeout(() => finish(undefined, new Error(`timed out waiting for ${what}`)), timeoutMs);
-    w = fs.watch(dir, look);
+    h.w = fs.watch(dir, look);
     look();
   });
 }
