@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { evaluate, formatDiagnostic, loadPolicy, prepareCall, type CompiledPolicy } from '../policy/index.js';
 import type { Decision, HookPayload, RateFacts } from '../policy/types.js';
 import { initShellParser, parseShell, resolvePath } from '../shell/index.js';
-import type { WorkerRecord } from '../workers/registry.js';
+import { listWorkers, type WorkerRecord } from '../workers/registry.js';
+import { statePaths } from '../core/state.js';
 import { failClosed, type Decider } from './decider.js';
 import { DEFAULT_POLICY, PLUGIN_DIR } from '../core/package-paths.js';
 import { notifySchema, type NotifyDoc } from '../policy/schema.js';
@@ -103,6 +104,15 @@ export async function createPolicyDecider(
     } else watcher.add(fresh);
   };
 
+  // The other live workers' workspaces, read from their records at most once a second.
+  let workspaces: { at: number; list: { id: string; cwd: string }[] } = { at: -Infinity, list: [] };
+  const otherWorkspaces = (w: WorkerRecord, now: number): string[] => {
+    if (now - workspaces.at > 1000) {
+      workspaces = { at: now, list: listWorkers(statePaths(o.stateDir)).map((r) => ({ id: r.worker_id, cwd: r.cwd })) };
+    }
+    return workspaces.list.filter((x) => x.id !== w.worker_id && x.cwd !== w.cwd).map((x) => x.cwd);
+  };
+
   return {
     decide(worker: WorkerRecord, payload: HookPayload, now: number): Decision {
       try {
@@ -119,6 +129,7 @@ export async function createPolicyDecider(
           cache.set(key, c);
         }
         const call = prepareCall(payload, { worker: worker.name, home: o.home, now }, { parseShell, resolvePath });
+        call.otherWorkspaces = otherWorkspaces(worker, now);
         const d = evaluate(c.policy, call, rates);
         if (d.verdict === 'allow' && d.rateKeys.length) rates.record(d.rateKeys, now);
         return d;

@@ -91,6 +91,16 @@ export function buildFloor(ctx: FloorContext): CompiledLayer {
       }
       return null;
     }),
+    rule('protect-other-workers', "Workers may not change another toolgate worker's workspace.", (call, unit) => {
+      const own = [ctx.workspace, call.cwd];
+      for (const p of unit.paths) {
+        if (p.access === 'read' || p.access === 'exec') continue;
+        if (own.some((d) => isUnder(p.path, d))) continue;
+        const other = (call.otherWorkspaces ?? []).find((w) => isUnder(p.path, w));
+        if (other) return `${p.access} of ${p.path} is inside another worker's workspace (${other})`;
+      }
+      return null;
+    }),
     rule('no-tmux', 'Workers may not run tmux: it can reach other workers and the supervisor.', (_call, unit) =>
       unit.command?.name === 'tmux' || unit.command?.name === 'screen' ? `runs ${unit.command.name}` : null,
     ),

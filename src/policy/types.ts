@@ -54,6 +54,8 @@ export interface CallInput {
   now: number;
   /** Set when the call comes from a subagent. */
   agent?: { id: string; type: string };
+  /** The workspaces of the other live toolgate workers (the floor keeps this worker out of them). */
+  otherWorkspaces?: string[];
 }
 
 /** Counters the engine reads for rate limits: matching calls per key within each rule's window, before this one. */
