@@ -25,7 +25,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ROOT, TOOLGATE, fmt, machineInfo, nowUs, parseArgs, run, sleep, stats, tempDir } from './lib/common.mjs';
+import {
+  ROOT,
+  TOOLGATE,
+  fmt,
+  machineInfo,
+  nowUs,
+  parseArgs,
+  run,
+  sleep,
+  stats,
+  tempDir,
+} from './lib/common.mjs';
 import { attribute } from './lib/cpuprofile.mjs';
 import { FileDriver, callFor, cpuMsOf, hookCall, makeFifos, makeWorkers, memOf } from './lib/file-driver.mjs';
 
@@ -45,7 +56,10 @@ const children = [];
 let supEnv;
 
 async function cleanup() {
-  if (supEnv) await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: supEnv, timeoutMs: 20000 }).catch(() => {});
+  if (supEnv)
+    await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: supEnv, timeoutMs: 20000 }).catch(
+      () => {},
+    );
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await sleep(300);
   if (opts.keep) return console.error(`kept ${dir}`);
@@ -61,20 +75,28 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 // A state directory with the queue layout the hook expects (the supervisor's ensureState makes the rest).
 function stateDir(name) {
   const s = path.join(dir, name);
-  for (const sub of ['', 'queue', 'answers', 'workers', 'events', 'audit']) fs.mkdirSync(path.join(s, sub), { recursive: true, mode: 0o700 });
+  for (const sub of ['', 'queue', 'answers', 'workers', 'events', 'audit'])
+    fs.mkdirSync(path.join(s, sub), { recursive: true, mode: 0o700 });
   return s;
 }
 
 async function startSupervisor(state) {
   supEnv = { ...process.env, TOOLGATE_STATE_DIR: state };
-  const r = await run(process.execPath, [TOOLGATE, 'supervise', '--daemon'], { env: supEnv, timeoutMs: 30000 });
+  const r = await run(process.execPath, [TOOLGATE, 'supervise', '--daemon'], {
+    env: supEnv,
+    timeoutMs: 30000,
+  });
   if (r.code !== 0) throw new Error(`supervise --daemon failed: ${r.stderr}`);
   return Number(fs.readFileSync(path.join(state, 'supervisor.pid'), 'utf8'));
 }
 
 async function startStub(state) {
   const logFile = path.join(dir, `${path.basename(state)}.log.jsonl`);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/lib/stub-responder.mjs'), state, 'fswatch', logFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bench/lib/stub-responder.mjs'), state, 'fswatch', logFile],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   await new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve());
@@ -117,7 +139,14 @@ async function driverPhase(state, workers, calls, rate, respPid) {
     const d = /"permissionDecision":"(\w+)"/.exec(l)?.[1];
     decisions[d in decisions ? d : 'other']++;
   }
-  return { n: lat.length, perS: lat.length / wallS, wallS, lat: stats(lat), cpuMsPerCall: cpu / lat.length, decisions };
+  return {
+    n: lat.length,
+    perS: lat.length / wallS,
+    wallS,
+    lat: stats(lat),
+    cpuMsPerCall: cpu / lat.length,
+    decisions,
+  };
 }
 
 // Every worker makes `calls` sequential calls with the real gate hook, all workers at once.
@@ -134,8 +163,17 @@ async function hookPhase(state, workers, calls) {
     }),
   );
   const wallS = (performance.now() - t0) / 1000;
-  const ok = rows.filter((r) => /"permissionDecision":"(allow|deny)"/.test(r.out) && !r.out.includes('fail closed')).length;
-  return { n: rows.length, ok, perS: rows.length / wallS, wallS, spawnToClose: stats(rows.map((r) => r.ms)), rows };
+  const ok = rows.filter(
+    (r) => /"permissionDecision":"(allow|deny)"/.test(r.out) && !r.out.includes('fail closed'),
+  ).length;
+  return {
+    n: rows.length,
+    ok,
+    perS: rows.length / wallS,
+    wallS,
+    spawnToClose: stats(rows.map((r) => r.ms)),
+    rows,
+  };
 }
 
 // Saturation against the traced supervisor under --cpu-prof; returns its step timings and the profile's attribution.
@@ -143,10 +181,14 @@ async function breakdownPhase() {
   const state = stateDir('state-traced');
   const workers = makeWorkers(state, path.join(dir, 'ws'), opts.workers);
   const outFile = path.join(dir, 'traced.json');
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/lib/traced-supervisor.mjs'), state, outFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TOOLGATE_STATE_DIR: state },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bench/lib/traced-supervisor.mjs'), state, outFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TOOLGATE_STATE_DIR: state },
+    },
+  );
   children.push(child);
   await new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve());
@@ -208,18 +250,31 @@ async function main() {
   await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: supEnv, timeoutMs: 20000 });
   stub.child.kill('SIGTERM');
   await new Promise((r) => (stub.child.exitCode !== null ? r() : stub.child.once('exit', r)));
-  const verify = await run(process.execPath, [TOOLGATE, 'audit', 'verify', '--json'], { env: supEnv, timeoutMs: 120000 });
+  const verify = await run(process.execPath, [TOOLGATE, 'audit', 'verify', '--json'], {
+    env: supEnv,
+    timeoutMs: 120000,
+  });
   const audit = auditRecords(supState);
   const decisionRecords = audit.filter((a) => a.kind === 'decision');
   const expected = opts.workers * (2 + 2 * opts.calls + (opts['no-hook'] ? 0 : opts['hook-calls']));
   let hookBreak;
   if (hook) {
     const byTuid = new Map(decisionRecords.map((a) => [a.tool_use_id, a]));
-    const supLat = hook.supervisor.rows.map((r) => byTuid.get(r.tuid)?.latency_ms).filter((x) => x !== undefined);
+    const supLat = hook.supervisor.rows
+      .map((r) => byTuid.get(r.tuid)?.latency_ms)
+      .filter((x) => x !== undefined);
     const log = new Map(
-      fs.readFileSync(stub.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((l) => [l.call.split('.').pop(), l]),
+      fs
+        .readFileSync(stub.logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .map((l) => [l.call.split('.').pop(), l]),
     );
-    const stubLat = hook.stub.rows.map((r) => log.get(r.tuid)).filter(Boolean).map((l) => (l.done_us - l.ts_us) / 1000);
+    const stubLat = hook.stub.rows
+      .map((r) => log.get(r.tuid))
+      .filter(Boolean)
+      .map((l) => (l.done_us - l.ts_us) / 1000);
     hookBreak = { supervisor: stats(supLat), stub: stats(stubLat) };
   }
 
@@ -227,7 +282,9 @@ async function main() {
   const m = machineInfo();
   const out = [];
   const p = (s = '') => out.push(s);
-  p(`supervisor-load: ${opts.workers} simulated workers, ${opts.calls} calls per worker per driver phase, paced rate ${opts.rate}/s, default policy, audit on`);
+  p(
+    `supervisor-load: ${opts.workers} simulated workers, ${opts.calls} calls per worker per driver phase, paced rate ${opts.rate}/s, default policy, audit on`,
+  );
   p(`machine: ${m.uname}\ncpu: ${m.cpu} x${m.nproc}; node ${m.node}; load ${m.loadavg}; ${m.date}`);
   p(`command: node bench/supervisor-load.mjs ${process.argv.slice(2).join(' ')}`);
   p('');
@@ -235,58 +292,117 @@ async function main() {
   p('| phase | calls | decisions/s | median ms | p99 ms | max ms | responder CPU ms/call | allow/deny |');
   p('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const [k, r] of Object.entries(res)) {
-    p(`| ${k} | ${r.n} | ${fmt(r.perS, 0)} | ${fmt(r.lat.median, 2)} | ${fmt(r.lat.p99, 2)} | ${fmt(r.lat.max, 2)} | ${fmt(r.cpuMsPerCall, 3)} | ${r.decisions.allow}/${r.decisions.deny}${r.decisions.ask + r.decisions.other ? ` (+${r.decisions.ask + r.decisions.other} other)` : ''} |`);
+    p(
+      `| ${k} | ${r.n} | ${fmt(r.perS, 0)} | ${fmt(r.lat.median, 2)} | ${fmt(r.lat.p99, 2)} | ${fmt(r.lat.max, 2)} | ${fmt(r.cpuMsPerCall, 3)} | ${r.decisions.allow}/${r.decisions.deny}${r.decisions.ask + r.decisions.other ? ` (+${r.decisions.ask + r.decisions.other} other)` : ''} |`,
+    );
   }
   const rs = res['supervisor saturation'];
   const bs = res['stub saturation'];
   const rp = res['supervisor paced'];
   const bp = res['stub paced'];
   p('');
-  p(`ratios supervisor/stub: saturation decisions/s ${fmt(rs.perS / bs.perS, 2)}, median ${fmt(rs.lat.median / bs.lat.median, 2)}, p99 ${fmt(rs.lat.p99 / bs.lat.p99, 2)}; ` +
-    `paced median ${fmt(rp.lat.median / bp.lat.median, 2)}, p99 ${fmt(rp.lat.p99 / bp.lat.p99, 2)}; CPU/call ${fmt(rs.cpuMsPerCall / bs.cpuMsPerCall, 1)}x`);
-  p(`targets: >= 2000 decisions/s: ${rs.perS >= 2000 ? 'met' : 'MISSED'} (${fmt(rs.perS, 0)}); p99 < 50 ms at ${opts.rate}/s offered (achieved ${fmt(rp.perS, 0)}/s): ${rp.lat.p99 < 50 && rp.perS >= 0.95 * opts.rate ? 'met' : 'MISSED'} (${fmt(rp.lat.p99, 1)} ms)`);
+  p(
+    `ratios supervisor/stub: saturation decisions/s ${fmt(rs.perS / bs.perS, 2)}, median ${fmt(rs.lat.median / bs.lat.median, 2)}, p99 ${fmt(rs.lat.p99 / bs.lat.p99, 2)}; ` +
+      `paced median ${fmt(rp.lat.median / bp.lat.median, 2)}, p99 ${fmt(rp.lat.p99 / bp.lat.p99, 2)}; CPU/call ${fmt(rs.cpuMsPerCall / bs.cpuMsPerCall, 1)}x`,
+  );
+  p(
+    `targets: >= 2000 decisions/s: ${rs.perS >= 2000 ? 'met' : 'MISSED'} (${fmt(rs.perS, 0)}); p99 < 50 ms at ${opts.rate}/s offered (achieved ${fmt(rp.perS, 0)}/s): ${rp.lat.p99 < 50 && rp.perS >= 0.95 * opts.rate ? 'met' : 'MISSED'} (${fmt(rp.lat.p99, 1)} ms)`,
+  );
   if (hook) {
     p('');
-    p(`Real gate hook per call (${opts.workers} workers x ${opts['hook-calls']} sequential calls, all at once)`);
-    p('| responder | calls | calls/s | hook spawn->close median ms | p99 ms | hook ts_us -> decision written median ms | p99 ms | decided |');
+    p(
+      `Real gate hook per call (${opts.workers} workers x ${opts['hook-calls']} sequential calls, all at once)`,
+    );
+    p(
+      '| responder | calls | calls/s | hook spawn->close median ms | p99 ms | hook ts_us -> decision written median ms | p99 ms | decided |',
+    );
     p('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const k of ['stub', 'supervisor']) {
       const h = hook[k];
-      p(`| ${k} | ${h.n} | ${fmt(h.perS, 1)} | ${fmt(h.spawnToClose.median, 1)} | ${fmt(h.spawnToClose.p99, 1)} | ${fmt(hookBreak[k].median, 1)} | ${fmt(hookBreak[k].p99, 1)} | ${h.ok} |`);
+      p(
+        `| ${k} | ${h.n} | ${fmt(h.perS, 1)} | ${fmt(h.spawnToClose.median, 1)} | ${fmt(h.spawnToClose.p99, 1)} | ${fmt(hookBreak[k].median, 1)} | ${fmt(hookBreak[k].p99, 1)} | ${h.ok} |`,
+      );
     }
-    p(`ratio supervisor/stub spawn->close: median ${fmt(hook.supervisor.spawnToClose.median / hook.stub.spawnToClose.median, 2)}, p99 ${fmt(hook.supervisor.spawnToClose.p99 / hook.stub.spawnToClose.p99, 2)}`);
-    p('(supervisor ts_us -> decision is the audit record\'s latency_ms, whole ms; the stub\'s is its FIFO write time)');
+    p(
+      `ratio supervisor/stub spawn->close: median ${fmt(hook.supervisor.spawnToClose.median / hook.stub.spawnToClose.median, 2)}, p99 ${fmt(hook.supervisor.spawnToClose.p99 / hook.stub.spawnToClose.p99, 2)}`,
+    );
+    p(
+      "(supervisor ts_us -> decision is the audit record's latency_ms, whole ms; the stub's is its FIFO write time)",
+    );
   }
   p('');
-  p(`memory (supervisor, ${opts.workers} workers): VmHWM (peak RSS) ${fmt(memEnd.hwmMiB, 1)} MiB (target < 150: ${memEnd.hwmMiB < 150 ? 'met' : 'MISSED'}); RSS at start ${fmt(memStart.rssMiB, 1)}, after driver phases ${fmt(memAfterDriver.rssMiB, 1)}, at end ${fmt(memEnd.rssMiB, 1)} MiB; open fds at end ${fds}; queue files left ${queueLeft}`);
+  p(
+    `memory (supervisor, ${opts.workers} workers): VmHWM (peak RSS) ${fmt(memEnd.hwmMiB, 1)} MiB (target < 150: ${memEnd.hwmMiB < 150 ? 'met' : 'MISSED'}); RSS at start ${fmt(memStart.rssMiB, 1)}, after driver phases ${fmt(memAfterDriver.rssMiB, 1)}, at end ${fmt(memEnd.rssMiB, 1)} MiB; open fds at end ${fds}; queue files left ${queueLeft}`,
+  );
   let v;
   try {
     v = JSON.parse(verify.stdout);
   } catch {
     v = { raw: verify.stdout + verify.stderr };
   }
-  p(`audit: ${decisionRecords.length} decision records (expected ${expected}), ${audit.length} records in all; \`toolgate audit verify\` exit ${verify.code}: ${JSON.stringify(v).slice(0, 300)}`);
+  p(
+    `audit: ${decisionRecords.length} decision records (expected ${expected}), ${audit.length} records in all; \`toolgate audit verify\` exit ${verify.code}: ${JSON.stringify(v).slice(0, 300)}`,
+  );
   if (breakdown) {
     const b = breakdown.trace;
     p('');
-    p(`Breakdown: traced supervisor (bench/lib/traced-supervisor.mjs, CPU profile after warm-up), saturation, ${b.decisions} decisions, ${fmt(breakdown.perS, 0)}/s, CPU ${fmt(b.cpuMs / b.decisions, 3)} ms per decision; memory after warm-up -> end (MiB): ${Object.keys(b.memEndMiB).map((k) => `${k} ${b.memReadyMiB[k]} -> ${b.memEndMiB[k]}`).join(', ')}`);
-    p(`publish -> drain start (chokidar event + setImmediate + earlier files in the same drain): median ${fmt(b.publishToDrainStart.median, 2)} ms, p99 ${fmt(b.publishToDrainStart.p99, 2)} ms`);
+    p(
+      `Breakdown: traced supervisor (bench/lib/traced-supervisor.mjs, CPU profile after warm-up), saturation, ${b.decisions} decisions, ${fmt(breakdown.perS, 0)}/s, CPU ${fmt(b.cpuMs / b.decisions, 3)} ms per decision; memory after warm-up -> end (MiB): ${Object.keys(
+        b.memEndMiB,
+      )
+        .map((k) => `${k} ${b.memReadyMiB[k]} -> ${b.memEndMiB[k]}`)
+        .join(', ')}`,
+    );
+    p(
+      `publish -> drain start (chokidar event + setImmediate + earlier files in the same drain): median ${fmt(b.publishToDrainStart.median, 2)} ms, p99 ${fmt(b.publishToDrainStart.p99, 2)} ms`,
+    );
     p('| step (wall, timed from outside) | n | total ms | per decision ms | median ms | p99 ms |');
     p('|---|---:|---:|---:|---:|---:|');
     for (const [k, v] of Object.entries(b.steps)) {
       if (k.startsWith('queue entries')) continue;
-      p(`| ${k} | ${v.n} | ${fmt(v.totalMs, 0)} | ${fmt(v.totalMs / b.decisions, 3)} | ${fmt(v.median, 3)} | ${fmt(v.p99, 3)} |`);
+      p(
+        `| ${k} | ${v.n} | ${fmt(v.totalMs, 0)} | ${fmt(v.totalMs / b.decisions, 3)} | ${fmt(v.median, 3)} | ${fmt(v.p99, 3)} |`,
+      );
     }
     const q = b.steps['queue entries seen per readdir'];
-    if (q) p(`drains: ${b.steps['drain (all of it)']?.n}, queue entries per readdir median ${q.median}, p99 ${q.p99}`);
+    if (q)
+      p(
+        `drains: ${b.steps['drain (all of it)']?.n}, queue entries per readdir median ${q.median}, p99 ${q.p99}`,
+      );
     p('');
-    p(`CPU profile (${fmt(breakdown.prof.busyMs, 0)} ms busy; each sample charged to the nearest package or dist/ file from the leaf up):`);
+    p(
+      `CPU profile (${fmt(breakdown.prof.busyMs, 0)} ms busy; each sample charged to the nearest package or dist/ file from the leaf up):`,
+    );
     p('| where | ms | share | per decision ms |');
     p('|---|---:|---:|---:|');
-    for (const r of breakdown.prof.rows.slice(0, 16)) p(`| ${r.where} | ${fmt(r.ms, 0)} | ${fmt(100 * r.share, 1)}% | ${fmt(r.ms / b.decisions, 3)} |`);
+    for (const r of breakdown.prof.rows.slice(0, 16))
+      p(`| ${r.where} | ${fmt(r.ms, 0)} | ${fmt(100 * r.share, 1)}% | ${fmt(r.ms / b.decisions, 3)} |`);
   }
   console.log(out.join('\n'));
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, opts, res, hook: hook && { stub: { ...hook.stub, rows: undefined }, supervisor: { ...hook.supervisor, rows: undefined } }, hookBreak, memStart, memAfterDriver, memEnd, verify: v, decisionRecords: decisionRecords.length, expected }, null, 2));
+  if (opts.json)
+    fs.writeFileSync(
+      opts.json,
+      JSON.stringify(
+        {
+          machine: m,
+          opts,
+          res,
+          hook: hook && {
+            stub: { ...hook.stub, rows: undefined },
+            supervisor: { ...hook.supervisor, rows: undefined },
+          },
+          hookBreak,
+          memStart,
+          memAfterDriver,
+          memEnd,
+          verify: v,
+          decisionRecords: decisionRecords.length,
+          expected,
+        },
+        null,
+        2,
+      ),
+    );
 }
 
 try {

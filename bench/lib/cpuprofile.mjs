@@ -10,7 +10,10 @@ export function attribute(file) {
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const label = (n) => {
     const { url, functionName } = n.callFrame;
-    if (!url) return ['(garbage collector)', '(idle)', '(program)', '(root)'].includes(functionName) ? functionName : undefined;
+    if (!url)
+      return ['(garbage collector)', '(idle)', '(program)', '(root)'].includes(functionName)
+        ? functionName
+        : undefined;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
     if (pkg) return pkg[1];
     const d = /\/dist\/(.+)\.js$/.exec(url);
@@ -37,5 +40,11 @@ export function attribute(file) {
   }
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
   const busy = all - (totals.get('(idle)') ?? 0);
-  return { busyMs: busy, rows: [...totals.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).map(([k, ms]) => ({ where: k, ms, share: ms / busy })) };
+  return {
+    busyMs: busy,
+    rows: [...totals.entries()]
+      .filter(([k]) => k !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, ms]) => ({ where: k, ms, share: ms / busy })),
+  };
 }

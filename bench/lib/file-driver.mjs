@@ -57,11 +57,20 @@ export function callFor(worker, k) {
   const m = k % 10;
   let tool_name = 'Bash';
   let tool_input;
-  if (m < 4) tool_input = { command: ['true', 'ls -la', 'git status', 'grep -rn TODO src | head -20'][k % 4], description: 'x' };
+  if (m < 4)
+    tool_input = {
+      command: ['true', 'ls -la', 'git status', 'grep -rn TODO src | head -20'][k % 4],
+      description: 'x',
+    };
   else if (m < 6) tool_input = { file_path: path.join(worker.cwd, `f${k % 7}.txt`) };
-  else if (m < 8) tool_input = { file_path: path.join(worker.cwd, `out${k % 5}.txt`), content: 'hello\n'.repeat(50) };
+  else if (m < 8)
+    tool_input = { file_path: path.join(worker.cwd, `out${k % 5}.txt`), content: 'hello\n'.repeat(50) };
   else if (m === 8) tool_input = { command: 'cat ~/.ssh/id_rsa', description: 'x' };
-  else tool_input = { command: `echo build ${k} > ${worker.cwd}/log.txt && wc -l ${worker.cwd}/log.txt`, description: 'x' };
+  else
+    tool_input = {
+      command: `echo build ${k} > ${worker.cwd}/log.txt && wc -l ${worker.cwd}/log.txt`,
+      description: 'x',
+    };
   if (m >= 4 && m < 6) tool_name = 'Read';
   if (m >= 6 && m < 8) tool_name = 'Write';
   // Claude Code's field order: session_id first, tool_use_id last (the hook finds them there).

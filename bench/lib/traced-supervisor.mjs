@@ -17,7 +17,9 @@ const { Supervisor } = await dist('gate/supervisor.js');
 const { EventWriter } = await dist('gate/event-writer.js');
 const { createPolicyDecider } = await dist('gate/policy-decider.js');
 const { openAuditLog } = await dist('audit/index.js');
-const { pino } = await import(pathToFileURL(path.join(ROOT, 'node_modules/pino/pino.js')).href).catch(() => import('pino'));
+const { pino } = await import(pathToFileURL(path.join(ROOT, 'node_modules/pino/pino.js')).href).catch(
+  () => import('pino'),
+);
 
 const steps = new Map();
 const publishToDrain = [];
@@ -40,9 +42,17 @@ function timed(name, fn) {
 }
 
 const s = statePaths(path.resolve(stateDir));
-const logger = pino({ level: 'info', base: { pid: process.pid } }, pino.destination({ dest: s.supervisorLog, sync: true, mkdir: false }));
+const logger = pino(
+  { level: 'info', base: { pid: process.pid } },
+  pino.destination({ dest: s.supervisorLog, sync: true, mkdir: false }),
+);
 const audit = openAuditLog(s.audit, {});
-const decider = await createPolicyDecider({ stateDir: s.root, policies: [], home: process.env.HOME ?? '/', logger });
+const decider = await createPolicyDecider({
+  stateDir: s.root,
+  policies: [],
+  home: process.env.HOME ?? '/',
+  logger,
+});
 
 // Steps, each wrapped from outside.
 const queueDir = s.queue;
@@ -120,7 +130,14 @@ process.once('SIGTERM', async () => {
   }
   await sup.stop();
   const mb = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 1048576)]));
-  const out = { memReadyMiB: mb(memReady), memEndMiB: mb(process.memoryUsage()), cpuMs: (cpu.user + cpu.system) / 1000, wallMs: wall, decisions: sup.decisions - decisions0, steps: {} };
+  const out = {
+    memReadyMiB: mb(memReady),
+    memEndMiB: mb(process.memoryUsage()),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: wall,
+    decisions: sup.decisions - decisions0,
+    steps: {},
+  };
   const med = (v) => {
     const x = [...v].sort((a, b) => a - b);
     return x.length ? x[Math.floor(x.length / 2)] : NaN;
@@ -129,8 +146,13 @@ process.once('SIGTERM', async () => {
     const x = [...v].sort((a, b) => a - b);
     return x.length ? x[Math.min(x.length - 1, Math.ceil(0.99 * x.length) - 1)] : NaN;
   };
-  for (const [k, v] of steps) out.steps[k] = { n: v.n, totalMs: v.totalMs, median: med(v.samples), p99: p99(v.samples) };
-  out.publishToDrainStart = { n: publishToDrain.length, median: med(publishToDrain), p99: p99(publishToDrain) };
+  for (const [k, v] of steps)
+    out.steps[k] = { n: v.n, totalMs: v.totalMs, median: med(v.samples), p99: p99(v.samples) };
+  out.publishToDrainStart = {
+    n: publishToDrain.length,
+    median: med(publishToDrain),
+    p99: p99(publishToDrain),
+  };
   fs.writeFileSync(outFile, JSON.stringify(out, null, 2));
   audit.close();
   decider.close();
