@@ -138,12 +138,13 @@ export class Supervisor {
       atomic: false,
       ignored: (p: string) => path.basename(p).startsWith('.'),
     });
-    this.watcher.on('add', (p: string) => {
-      if (path.dirname(p) === this.s.answers) {
-        if (p.endsWith('.answer')) this.handleAnswer(p);
-        else if (p.endsWith('.revoke')) this.handleRevoke(p);
-      } else this.scheduleDrain();
-    });
+    // An answer written under a name just removed may be reported as a change, not an add: handle both.
+    const onFile = (p: string) => {
+      if (path.dirname(p) === this.s.answers) this.handleAnswerFile(p);
+      else this.scheduleDrain();
+    };
+    this.watcher.on('add', onFile);
+    this.watcher.on('change', onFile);
     this.watcher.on('error', (e: unknown) => this.opts.logger.error({ err: e }, 'watcher error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     // chokidar finds every file (also those present at start) but stats each before reporting it; a raw fs.watch
@@ -202,6 +203,14 @@ export class Supervisor {
         else this.handleFailClosed(item as Extract<Loaded, { entry: { kind: 'failclosed' } }>);
       } catch (e) {
         this.opts.logger.error({ err: e, file: item.entry.file }, 'failed to handle queue file');
+        // A pending call must still get an answer now, not at the hook's deadline.
+        if (item.entry.kind === 'pending' && !this.escalations.has(item.entry.callId)) {
+          try {
+            this.finish(item.entry.callId, (item as Extract<Loaded, { entry: { kind: 'pending' } }>).pending, undefined, failClosed('toolgate denied this tool call: handling it failed inside the gate (fail closed). Do not try to work around this; stop and report it.'), Date.now(), 'fail-closed');
+          } catch (err) {
+            this.opts.logger.error({ err }, 'cannot deny a call after a failure');
+          }
+        }
       }
     }
   }
@@ -292,13 +301,18 @@ export class Supervisor {
       return;
     }
     if (typeof p.transcript_path === 'string' && p.transcript_path) this.transcripts.follow(worker.worker_id, p.transcript_path);
-    this.events.append(worker.worker_id, 'pre_tool_use', pending.ts_us, {
-      session_id: p.session_id,
-      tool: p.tool_name,
-      tool_input: cutInput(p.tool_input),
-      tool_use_id: p.tool_use_id,
-      ...(p.agent_id ? { agent_id: p.agent_id } : {}),
-    });
+    try {
+      this.events.append(worker.worker_id, 'pre_tool_use', pending.ts_us, {
+        session_id: p.session_id,
+        tool: p.tool_name,
+        tool_input: cutInput(p.tool_input),
+        tool_use_id: p.tool_use_id,
+        ...(p.agent_id ? { agent_id: p.agent_id } : {}),
+      });
+    } catch (err) {
+      // Events are for the toolkit; the decision (and its audit record) must not wait on them.
+      this.opts.logger.error({ err, worker: worker.name }, 'cannot record pre_tool_use');
+    }
     const lockdown = this.lockdownReason(worker);
     let decision: Decision;
     try {
@@ -769,10 +783,28 @@ export class Supervisor {
     }
   }
 
+  private handleAnswerFile(p: string): void {
+    if (!fs.existsSync(p)) return;
+    if (p.endsWith('.answer')) this.handleAnswer(p);
+    else if (p.endsWith('.revoke')) this.handleRevoke(p);
+  }
+
+  // Answers no watcher event reported (a missed event must not leave an escalation waiting its whole timeout).
+  private sweepAnswers(): void {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.s.answers);
+    } catch {
+      return;
+    }
+    for (const n of names) if (!n.startsWith('.')) this.handleAnswerFile(path.join(this.s.answers, n));
+  }
+
   // Finds calls whose hook died (Esc in the TUI, a killed worker) and stale temp files; records and removes them.
   sweep(): void {
     this.expireGrants();
     this.expireWaits();
+    this.sweepAnswers();
     let names: string[];
     try {
       names = fs.readdirSync(this.s.queue);

@@ -110,7 +110,7 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
       await run('tmux', ['-S', socket, 'kill-server']);
       await model.close();
       // Claude Code may still be writing its session files for a moment after its tmux server is killed.
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 100 });
     },
   };
   return rig;

@@ -106,6 +106,7 @@ describe('gate hook', () => {
     const d = decisionOf((await runGate(huge)).stdout);
     expect(d.permissionDecision).toBe('deny');
     expect(d.permissionDecisionReason).toContain('larger than toolgate accepts');
+    expect(fs.readdirSync(path.join(state, 'queue')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('publishes one versioned pending file (mode 0600) and prints only the decision for its own call', async () => {

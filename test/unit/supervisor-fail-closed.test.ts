@@ -130,6 +130,22 @@ describe('supervisor fails closed', () => {
     expect(d.reason).toContain('no record');
   });
 
+  it('applies an answer no watcher event reported, at its next sweep', async () => {
+    const escalate: Decider = {
+      ...allowAll,
+      decide: () => ({ ...allowAll.decide(), verdict: 'escalate', rule: 'ask-a-person', reason: 'needs a person', escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } }),
+    };
+    await start(escalate, memoryAudit());
+    const fd = await publish('sess-1', 'toolu_g');
+    while (!sup!.escalations.has('sess-1.toolu_g')) await new Promise((r) => setImmediate(r));
+    // Simulate a missed event: stop watching, then write the answer.
+    await (sup as unknown as { watcher: { close(): Promise<void> } }).watcher.close();
+    const answer = { v: 1, call: 'sess-1.toolu_g', decision: 'allow', by: 'tester', ts: Date.now() };
+    fs.writeFileSync(path.join(s.answers, 'sess-1.toolu_g.answer'), JSON.stringify(answer));
+    sup!.sweep();
+    expect(await decisionFrom(fd)).toMatchObject({ id: 'sess-1.toolu_g', decision: 'allow' });
+  });
+
   it('denies every call while a lockdown is on', async () => {
     fs.writeFileSync(s.lockdown, JSON.stringify({ all: true, reason: 'incident' }));
     await start(allowAll, memoryAudit());
