@@ -96,7 +96,10 @@ export class Supervisor {
   private watcher: FSWatcher | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private drainScheduled = false;
-  private readonly handled = new Set<string>();
+  /** Call ids already handled, with when: forgotten by the sweep after a minute. */
+  private readonly handled = new Map<string, number>();
+  /** Worker records read in the last second (a record only changes at launch and stop). */
+  private readonly workerCache = new Map<string, { rec: WorkerRecord | undefined; at: number }>();
   readonly escalations = new Map<string, OpenEscalation>();
   readonly grants: GrantStore;
   private lockdownWatch: Watch | undefined;
@@ -254,7 +257,7 @@ export class Supervisor {
   private handleEvent(item: Extract<Loaded, { entry: { kind: 'event' } }>): void {
     const { data } = item;
     const payload = (data.payload && typeof data.payload === 'object' ? data.payload : {}) as Record<string, unknown>;
-    if (loadWorker(this.s, data.worker_id)) {
+    if (this.worker(data.worker_id)) {
       this.events.append(data.worker_id, data.event, data.ts_us, eventFields(data.event, payload));
       if (this.dialogs.size) this.dialogEvent(data.worker_id, data.event, payload);
     } else {
@@ -279,7 +282,7 @@ export class Supervisor {
   private handlePending(item: Extract<Loaded, { entry: { kind: 'pending' } }>): void {
     const { entry, pending } = item;
     const started = this.now();
-    this.handled.add(entry.callId);
+    this.handled.set(entry.callId, this.now());
     if (!pending) {
       this.finish(entry.callId, undefined, undefined, failClosed(`toolgate refused this call: ${item.error}.`), started, 'fail-closed');
       return;
@@ -292,7 +295,7 @@ export class Supervisor {
     }
     let worker: WorkerRecord | undefined;
     try {
-      worker = loadWorker(this.s, pending.worker_id);
+      worker = this.worker(pending.worker_id);
     } catch {
       worker = undefined;
     }
@@ -748,8 +751,7 @@ export class Supervisor {
   private cleanup(callId: string): void {
     fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
     fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
-    // Forget handled ids later: a re-used id can only come from a new pending file after this one is gone.
-    setTimeout(() => this.handled.delete(callId), 60_000).unref();
+
   }
 
   // Appends an audit record; false (and logged) when it cannot be written.
@@ -801,7 +803,24 @@ export class Supervisor {
   }
 
   // Finds calls whose hook died (Esc in the TUI, a killed worker) and stale temp files; records and removes them.
+  // A worker's record, cached for a second; a record that fails to load counts as missing (the call is denied).
+  private worker(workerId: string): WorkerRecord | undefined {
+    const hit = this.workerCache.get(workerId);
+    if (hit && this.now() - hit.at < 1000) return hit.rec;
+    let rec: WorkerRecord | undefined;
+    try {
+      rec = loadWorker(this.s, workerId);
+    } catch {
+      rec = undefined;
+    }
+    this.workerCache.set(workerId, { rec, at: this.now() });
+    return rec;
+  }
+
   sweep(): void {
+    // Forget handled ids after a minute: a re-used id can only come from a new pending file after this one is gone.
+    for (const [id, at] of this.handled) if (this.now() - at > 60_000) this.handled.delete(id);
+    for (const [id, c] of this.workerCache) if (this.now() - c.at > 60_000) this.workerCache.delete(id);
     this.expireGrants();
     this.expireWaits();
     this.sweepAnswers();
