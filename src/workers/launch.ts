@@ -66,7 +66,8 @@ export async function launchWorker(
       hint: 'pick another --name, or stop that worker first (`toolgate stop NAME`)',
     });
   }
-  const clash = listWorkers(s).find((w) => w.name === o.name);
+  // Adopting takes over the record of the same session (its tmux session is gone, checked above by name).
+  const clash = listWorkers(s).find((w) => w.name === o.name && !(o.resume && w.worker_id === o.resume));
   if (clash) {
     throw new ToolgateError('NAME_TAKEN', `toolgate still has a record of a worker named "${o.name}" (${clash.worker_id})`, {
       hint: '`toolgate prune` drops records of workers that are gone',

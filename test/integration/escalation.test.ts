@@ -70,7 +70,7 @@ beforeAll(async () => {
   ws = rig.workspace('ws');
   ws2 = rig.workspace('ws2');
   ws3 = rig.workspace('ws3');
-  for (const n of ['approved', 'denied', 'grant', 'revoked', 'locked']) rig.model.add(script(n, pushThenTouch(n === 'revoked' ? 'grant' : n)));
+  for (const n of ['approved', 'denied', 'grant', 'revoked', 'locked', 'expire']) rig.model.add(script(n, pushThenTouch(n === 'revoked' ? 'grant' : n)));
   rig.model.add(script('timeout', `touch ${path.join(ws2, 'marker-timeout')}`));
   rig.model.add(script('dlg-yes', `touch ${path.join(ws3, 'marker-dlg-yes')}`));
   rig.model.add(script('dlg-no', `touch ${path.join(ws3, 'marker-dlg-no')}`));
@@ -153,6 +153,25 @@ describe('grants on the real CLI', () => {
     expect((await conv).stdout).toMatch(/^ERROR/);
     expect(fs.existsSync(marker('grant'))).toBe(false);
   });
+});
+
+describe('grant expiry on the real CLI', () => {
+  it('a grant stops applying when it expires: the same call asks a person again', async () => {
+    let conv = rig.toolgate(['converse', 'w1', '<<S:expire>> go']);
+    expect((await rig.toolgate(['approve', await escalated('w1'), 'allow', '--grant', '1'])).code).toBe(0);
+    expect((await conv).stdout).toMatch(/^OK/);
+    const gid = auditOf(rig).filter((r) => r.kind === 'grant' && r.action === 'created').at(-1)!.grant_id as string;
+    fs.rmSync(marker('expire'));
+    expect((await rig.toolgate(['converse', 'w1', '<<S:expire>> go'])).stdout).toMatch(/^OK/); // within the minute
+    expect(fs.existsSync(marker('expire'))).toBe(true);
+    // The shortest grant is a minute: wait for the supervisor to record its expiry, then try again.
+    await auditUntil((r) => r.kind === 'grant' && r.action === 'expired' && r.grant_id === gid, 90_000);
+    fs.rmSync(marker('expire'));
+    conv = rig.toolgate(['converse', 'w1', '<<S:expire>> go']);
+    await rig.toolgate(['approve', await escalated('w1'), 'deny']);
+    expect((await conv).stdout).toMatch(/^ERROR/);
+    expect(fs.existsSync(marker('expire'))).toBe(false);
+  }, 180_000);
 });
 
 describe('lockdown on the real CLI', () => {

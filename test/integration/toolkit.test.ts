@@ -223,6 +223,24 @@ describe('several workers', () => {
   });
 });
 
+describe('adopt', () => {
+  it('takes back a worker whose tmux session is gone by resuming its session, keeping its events', async () => {
+    const ws4 = rig.workspace('ws4');
+    const id = await rig.launch('w4', ws4);
+    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> before'])).stdout.trim()).toBe('hello from the worker');
+    await rig.tmux(['kill-session', '-t', '=w4']); // as after a reboot: the pane is gone, the transcript stays
+    expect((await rig.toolgate(['status', 'w4'])).stdout.trim()).toBe('gone');
+    const r = await rig.toolgate(['adopt', '--name', 'w4', '--workdir', ws4, '--session-id', id]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).session_id).toBe(id);
+    const starts = eventsOf(rig, id).filter((e) => e.event === 'session_start');
+    expect(starts.map((e) => e.source)).toEqual(['startup', 'resume']);
+    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> after'])).stdout.trim()).toBe('hello from the worker');
+    expect((await rig.toolgate(['adopt', '--name', 'w5', '--workdir', ws4, '--session-id', 'not-an-id'])).code).toBe(2);
+    await rig.toolgate(['stop', 'w4']);
+  });
+});
+
 describe('workspace trust', () => {
   it('stops at the trust dialog of an untrusted directory, and answers it once the user trusts it', async () => {
     const wsU = rig.workspace('untrusted', { claudeTrusted: false });

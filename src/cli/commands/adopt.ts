@@ -13,8 +13,8 @@ export const adoptCommand: Command = {
 
 Starts \`claude --resume ID\` in a new tmux session named N, with the same gate, plugin and environment rules as
 launch, and keeps the worker's earlier events (its session id stays the same). Use it when the tmux session is
-gone but the Claude Code transcript survives (e.g. after a reboot); run \`toolgate prune\` first if toolgate still
-has a record for the old session.
+gone but the Claude Code transcript survives (e.g. after a reboot). A stale record of the same session and name is
+taken over (do not prune it first if you want its earlier events kept).
 exit status: 0 adopted; 1 failure; 2 usage error.`,
   async run(ctx) {
     const dash = ctx.argv.indexOf('--');
