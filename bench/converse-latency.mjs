@@ -19,7 +19,6 @@ import {
   machineInfo,
   parseArgs,
   run,
-  sleep,
   stats,
   tempDir,
   waitGone,

@@ -30,7 +30,6 @@ import {
   TOOLGATE,
   fmt,
   machineInfo,
-  nowUs,
   parseArgs,
   run,
   sleep,

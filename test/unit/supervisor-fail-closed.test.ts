@@ -17,6 +17,7 @@ let dir: string;
 let s: StatePaths;
 let sup: Supervisor | undefined;
 
+const allowed = (): Decision => ({ verdict: 'allow', rule: 'test-allow', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] });
 const allowAll: Decider = {
   decide: (): Decision => ({ verdict: 'allow', rule: 'test-allow', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] }),
   problems: () => [],
@@ -133,7 +134,7 @@ describe('supervisor fails closed', () => {
   it('applies an answer no watcher event reported, at its next sweep', async () => {
     const escalate: Decider = {
       ...allowAll,
-      decide: () => ({ ...allowAll.decide(), verdict: 'escalate', rule: 'ask-a-person', reason: 'needs a person', escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } }),
+      decide: () => ({ ...allowed(), verdict: 'escalate', rule: 'ask-a-person', reason: 'needs a person', escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } }),
     };
     await start(escalate, memoryAudit());
     const fd = await publish('sess-1', 'toolu_g');
