@@ -7,7 +7,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = process.env.TOOLGATE_DIST ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const dist =
+  process.env.TOOLGATE_DIST ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
 const { openAuditLog } = await load('audit/writer.js');
 const { redactInput } = await load('audit/redact.js');
@@ -54,7 +55,13 @@ function decision(i) {
 const stats = (us, totalMs) => {
   const s = [...us].sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, median: q(0.5), p99: q(0.99), max: s[s.length - 1], perSec: Math.round(s.length / (totalMs / 1000)) };
+  return {
+    n: s.length,
+    median: q(0.5),
+    p99: q(0.99),
+    max: s[s.length - 1],
+    perSec: Math.round(s.length / (totalMs / 1000)),
+  };
 };
 // Times `fn(i)` for i in [0, n): per-call microseconds and the total.
 function time(n, fn) {
@@ -70,7 +77,9 @@ function time(n, fn) {
 
 const bodies = Array.from({ length: N }, (_, i) => decision(i));
 // The exact lines the writer produces, for the baselines (sealed once up front, outside the timing).
-const lines = bodies.map((b, i) => sealRecord(b, i + 1, new Date().toISOString(), '0'.repeat(64)).line + '\n');
+const lines = bodies.map(
+  (b, i) => sealRecord(b, i + 1, new Date().toISOString(), '0'.repeat(64)).line + '\n',
+);
 const avgBytes = Math.round(lines.reduce((a, l) => a + Buffer.byteLength(l), 0) / N);
 
 const results = {};
@@ -102,7 +111,9 @@ runWriter('writer fsync off', N, { fsync: false });
 runWriter('writer fsync off, no validation', N, { fsync: false, validate: false });
 runBaseline('baseline writeSync+fsync', NF, true);
 runWriter('writer fsync on', NF, { fsync: true });
-results['redactInput (Bash command)'] = time(N, (i) => redactInput('Bash', { command: commands[i % commands.length], description: 'x' }));
+results['redactInput (Bash command)'] = time(N, (i) =>
+  redactInput('Bash', { command: commands[i % commands.length], description: 'x' }),
+);
 const big = { file_path: '/src/a.ts', content: 'const x = 1;\n'.repeat(20000) };
 results['redactInput (Write, 260 KB content)'] = time(500, () => redactInput('Write', big));
 const vt = performance.now();
@@ -111,14 +122,24 @@ const verifyMs = performance.now() - vt;
 
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-console.log(`machine: ${os.type()} ${os.release()} ${os.arch()}; ${os.cpus().length} x ${cpu}; node ${process.version}; fs ${root}`);
+console.log(
+  `machine: ${os.type()} ${os.release()} ${os.arch()}; ${os.cpus().length} x ${cpu}; node ${process.version}; fs ${root}`,
+);
 console.log(`record: ${avgBytes} bytes on average (Bash decision, redacted)\n`);
 console.log('| case | n | median µs | p99 µs | max µs | records/s | median vs baseline |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const [name, r] of Object.entries(results)) {
-  const base = name.includes('fsync on') ? results['baseline writeSync+fsync'] : name.startsWith('writer') ? results['baseline appendFileSync'] : undefined;
+  const base = name.includes('fsync on')
+    ? results['baseline writeSync+fsync']
+    : name.startsWith('writer')
+      ? results['baseline appendFileSync']
+      : undefined;
   const ratio = base ? `${(r.median / base.median).toFixed(2)}x` : '';
-  console.log(`| ${name} | ${r.n} | ${fmt(r.median)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.perSec} | ${ratio} |`);
+  console.log(
+    `| ${name} | ${r.n} | ${fmt(r.median)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.perSec} | ${ratio} |`,
+  );
 }
-console.log(`\nverify: ${v.count} records in ${verifyMs.toFixed(0)} ms (${Math.round(v.count / (verifyMs / 1000))} records/s), ok=${v.ok}`);
+console.log(
+  `\nverify: ${v.count} records in ${verifyMs.toFixed(0)} ms (${Math.round(v.count / (verifyMs / 1000))} records/s), ok=${v.ok}`,
+);
 fs.rmSync(root, { recursive: true, force: true });

@@ -78,9 +78,7 @@ function firstByte(file, args, e, onReady) {
 }
 
 async function main() {
-  model = await startScriptedModel([
-    { name: 'reply', steps: [], final: 'the reply' },
-  ]);
+  model = await startScriptedModel([{ name: 'reply', steps: [], final: 'the reply' }]);
   const workers = [];
   env = {
     HOME: home,

@@ -30,10 +30,17 @@ export function corporaDir() {
 
 /** The rows of every corpus file, in file order. */
 export function readCorpora(dir = corporaDir()) {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   return files.map((file) => ({
     file,
-    rows: fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)),
+    rows: fs
+      .readFileSync(path.join(dir, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l)),
   }));
 }
 
@@ -58,7 +65,11 @@ export function readExceptions(file = path.join(ROOT, 'bench/corpus-exceptions.j
 export function evalRows(policyFile, rows, { cwd = CWD, home = HOME } = {}) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, HOME: home, TOOLGATE_STATE_DIR: '/run/toolgate-corpus-bench' };
-    const child = spawn(process.execPath, [TOOLGATE, 'policy', 'eval', '--policy', policyFile], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TOOLGATE, 'policy', 'eval', '--policy', policyFile], {
+      cwd: ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
@@ -67,13 +78,24 @@ export function evalRows(policyFile, rows, { cwd = CWD, home = HOME } = {}) {
     child.on('close', (code) => {
       const lines = out.split('\n').filter((l) => l !== '');
       if (code !== 0 || lines.length !== rows.length) {
-        reject(new Error(`policy eval exited ${code} with ${lines.length}/${rows.length} verdicts: ${err.slice(0, 2000)}`));
+        reject(
+          new Error(
+            `policy eval exited ${code} with ${lines.length}/${rows.length} verdicts: ${err.slice(0, 2000)}`,
+          ),
+        );
         return;
       }
       resolve(lines.map((l) => JSON.parse(l)));
     });
     const payloads = rows.map((r, i) =>
-      JSON.stringify({ session_id: 'corpus', cwd, hook_event_name: 'PreToolUse', tool_name: r.tool_name, tool_input: r.tool_input, tool_use_id: `row-${i}` }),
+      JSON.stringify({
+        session_id: 'corpus',
+        cwd,
+        hook_event_name: 'PreToolUse',
+        tool_name: r.tool_name,
+        tool_input: r.tool_input,
+        tool_use_id: `row-${i}`,
+      }),
     );
     child.stdin.on('error', () => {}); // the close handler reports an early exit
     child.stdin.end(payloads.join('\n') + '\n');
@@ -86,9 +108,22 @@ const pct = (n, d) => (d === 0 ? 0 : (100 * n) / d);
 export function scoreFile(file, rows, verdicts, exceptions) {
   const codex = file === 'corpus-codex.jsonl';
   const s = {
-    file, rows: rows.length, block: 0, allow: 0, blockAllowed: 0, excepted: 0, misses: [], bindingMisses: 0,
-    allowDenied: 0, allowEscalated: 0, allowAllowed: 0, denied: [], notAllowedBy: {},
-    binding: BINDING_BLOCK.has(file) || codex, guard: GUARDS.includes(file), dangerous: 0,
+    file,
+    rows: rows.length,
+    block: 0,
+    allow: 0,
+    blockAllowed: 0,
+    excepted: 0,
+    misses: [],
+    bindingMisses: 0,
+    allowDenied: 0,
+    allowEscalated: 0,
+    allowAllowed: 0,
+    denied: [],
+    notAllowedBy: {},
+    binding: BINDING_BLOCK.has(file) || codex,
+    guard: GUARDS.includes(file),
+    dangerous: 0,
   };
   rows.forEach((r, i) => {
     const v = verdicts[i];
@@ -135,13 +170,19 @@ export function checkTargets(scores) {
   const fail = [];
   for (const s of scores) {
     if (s.bindingMisses > 0) fail.push(`${s.file}: ${s.bindingMisses} binding block row(s) auto-allowed`);
-    if (s.file === 'corpus-dippy.jsonl' && s.allowAllowedPct < TARGETS.minDippyAllowPct) fail.push(`${s.file}: ${s.allowAllowedPct.toFixed(2)}% of allow rows auto-allowed (target >= ${TARGETS.minDippyAllowPct}%)`);
+    if (s.file === 'corpus-dippy.jsonl' && s.allowAllowedPct < TARGETS.minDippyAllowPct)
+      fail.push(
+        `${s.file}: ${s.allowAllowedPct.toFixed(2)}% of allow rows auto-allowed (target >= ${TARGETS.minDippyAllowPct}%)`,
+      );
   }
   const g = scores.filter((s) => s.guard);
   const allow = g.reduce((n, s) => n + s.allow, 0);
   const denied = g.reduce((n, s) => n + s.allowDenied, 0);
   // The friction target pools the allow rows of the three default-allow guards (per-file figures are printed too).
-  if (pct(denied, allow) > TARGETS.maxFrictionPct) fail.push(`dcg+safety-net+rampart: ${pct(denied, allow).toFixed(2)}% of allow rows hard-denied (target <= ${TARGETS.maxFrictionPct}%)`);
+  if (pct(denied, allow) > TARGETS.maxFrictionPct)
+    fail.push(
+      `dcg+safety-net+rampart: ${pct(denied, allow).toFixed(2)}% of allow rows hard-denied (target <= ${TARGETS.maxFrictionPct}%)`,
+    );
   return fail;
 }
 
@@ -168,7 +209,13 @@ function baselinePolicies() {
   const allowAll = path.join(tmp, 'allow-all.yaml');
   // Unknown shell text can only escalate or deny, so "allow everything" still escalates what does not parse.
   fs.writeFileSync(allowAll, 'version: 1\nname: allow-all\ndefault: allow\nrules: []\n');
-  return { tmp, list: [['allow-all', allowAll], ['strict', path.join(ROOT, 'policies/strict.yaml')]] };
+  return {
+    tmp,
+    list: [
+      ['allow-all', allowAll],
+      ['strict', path.join(ROOT, 'policies/strict.yaml')],
+    ],
+  };
 }
 
 function show(r, i) {
@@ -192,12 +239,29 @@ async function main() {
   const scores = m.results.default;
   const failures = checkTargets(scores);
   if (json) {
-    process.stdout.write(JSON.stringify({ cwd: CWD, home: HOME, corpora: corporaDir(), policy: path.relative(ROOT, policy), targets: TARGETS, failures, results: m.results }, null, 1) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          cwd: CWD,
+          home: HOME,
+          corpora: corporaDir(),
+          policy: path.relative(ROOT, policy),
+          targets: TARGETS,
+          failures,
+          results: m.results,
+        },
+        null,
+        1,
+      ) + '\n',
+    );
     process.exit(failures.length ? 1 : 0);
   }
-  console.log(`corpora ${corporaDir()}; every row with cwd ${CWD}, HOME ${HOME}; policy ${path.relative(ROOT, policy)}; ${m.exceptions.size} listed exception(s)`);
+  console.log(
+    `corpora ${corporaDir()}; every row with cwd ${CWD}, HOME ${HOME}; policy ${path.relative(ROOT, policy)}; ${m.exceptions.size} listed exception(s)`,
+  );
   console.log('');
-  const head = 'file                                   rows  block  misses(binding) excepted | allow  denied  friction%  escal.  auto-allow%';
+  const head =
+    'file                                   rows  block  misses(binding) excepted | allow  denied  friction%  escal.  auto-allow%';
   for (const [label] of [['default'], ...base.list]) {
     console.log(`== ${label}`);
     console.log(head);
@@ -222,15 +286,23 @@ async function main() {
     }
     if (s.file === 'corpus-dippy.jsonl') {
       console.log(`  ${s.file}: allow rows not auto-allowed, by verdict and rule`);
-      for (const [k, n] of Object.entries(s.notAllowedBy).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(5)}  ${k}`);
+      for (const [k, n] of Object.entries(s.notAllowedBy).sort((a, b) => b[1] - a[1]))
+        console.log(`    ${String(n).padStart(5)}  ${k}`);
     }
   }
   const pf = pooledFriction(scores);
   const dippy = scores.find((s) => s.file === 'corpus-dippy.jsonl');
   console.log('');
-  console.log(`binding misses (after exceptions): ${scores.reduce((n, s) => n + s.bindingMisses, 0)}; listed exceptions used: ${scores.reduce((n, s) => n + s.excepted, 0)}`);
-  console.log(`friction, dcg+safety-net+rampart allow rows hard-denied: ${pf.denied}/${pf.allow} = ${pf.pct.toFixed(2)}% (target <= ${TARGETS.maxFrictionPct}%)`);
-  if (dippy) console.log(`Dippy allow rows auto-allowed: ${dippy.allowAllowed}/${dippy.allow} = ${dippy.allowAllowedPct.toFixed(2)}% (target >= ${TARGETS.minDippyAllowPct}%)`);
+  console.log(
+    `binding misses (after exceptions): ${scores.reduce((n, s) => n + s.bindingMisses, 0)}; listed exceptions used: ${scores.reduce((n, s) => n + s.excepted, 0)}`,
+  );
+  console.log(
+    `friction, dcg+safety-net+rampart allow rows hard-denied: ${pf.denied}/${pf.allow} = ${pf.pct.toFixed(2)}% (target <= ${TARGETS.maxFrictionPct}%)`,
+  );
+  if (dippy)
+    console.log(
+      `Dippy allow rows auto-allowed: ${dippy.allowAllowed}/${dippy.allow} = ${dippy.allowAllowedPct.toFixed(2)}% (target >= ${TARGETS.minDippyAllowPct}%)`,
+    );
   if (failures.length) {
     console.log('TARGETS MISSED:');
     for (const f of failures) console.log(`  - ${f}`);

@@ -20,7 +20,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { GATE_HOOK, ROOT, TOOLGATE, fmt, machineInfo, nowUs, parseArgs, preToolUsePayload, run, sleep, stats, tempDir } from './lib/common.mjs';
+import {
+  GATE_HOOK,
+  ROOT,
+  TOOLGATE,
+  fmt,
+  machineInfo,
+  nowUs,
+  parseArgs,
+  preToolUsePayload,
+  run,
+  sleep,
+  stats,
+  tempDir,
+} from './lib/common.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { calls: 200, trace: 30, json: '' });
 const dir = tempDir('tg-hookalone-');
@@ -30,7 +43,8 @@ let supEnv;
 async function cleanup() {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await sleep(200);
-  if (supEnv) await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: supEnv, timeoutMs: 20000 });
+  if (supEnv)
+    await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: supEnv, timeoutMs: 20000 });
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -51,7 +65,11 @@ function callHook(command, env, payload) {
 async function startStub(name, mode) {
   const state = path.join(dir, name);
   const logFile = path.join(dir, `${name}.log.jsonl`);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/lib/stub-responder.mjs'), state, mode, logFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bench/lib/stub-responder.mjs'), state, mode, logFile],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   await new Promise((resolve, reject) => {
     child.stdout.once('data', resolve);
@@ -68,22 +86,42 @@ async function main() {
   // The real supervisor in its own state dir, with a worker record so calls take the allow path.
   const tgState = path.join(dir, 'state-tg');
   supEnv = { ...baseEnv, TOOLGATE_STATE_DIR: tgState };
-  const sup = await run(process.execPath, [TOOLGATE, 'supervise', '--daemon'], { env: supEnv, timeoutMs: 30000 });
+  const sup = await run(process.execPath, [TOOLGATE, 'supervise', '--daemon'], {
+    env: supEnv,
+    timeoutMs: 30000,
+  });
   if (sup.code !== 0) throw new Error(`supervise --daemon failed: ${sup.stderr}`);
   const workerId = randomUUID();
   const rec = {
-    v: 1, name: 'bench', worker_id: workerId, tmux_name: 'bench', tmux_socket: null, cwd: '/tmp',
-    events_file: path.join(tgState, 'events', `${workerId}.jsonl`), started_at: new Date().toISOString(),
-    claude_bin: 'claude', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+    v: 1,
+    name: 'bench',
+    worker_id: workerId,
+    tmux_name: 'bench',
+    tmux_socket: null,
+    cwd: '/tmp',
+    events_file: path.join(tgState, 'events', `${workerId}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: 'claude',
+    claude_version: '2.1.330',
+    policy: [],
+    observe: false,
+    invocation: [],
   };
-  fs.writeFileSync(path.join(tgState, 'workers', `${workerId}.json`), JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(path.join(tgState, 'workers', `${workerId}.json`), JSON.stringify(rec, null, 2) + '\n', {
+    mode: 0o600,
+  });
 
   const stubFs = await startStub('state-stub', 'fswatch');
   const stubCh = await startStub('state-chok', 'chokidar');
 
   const noop = path.join(dir, 'noop');
   fs.writeFileSync(noop, '#!/bin/sh\ncat >/dev/null\nexit 0\n', { mode: 0o700 });
-  const gateEnv = (state) => ({ ...baseEnv, TOOLGATE_WORKER: 'bench', TOOLGATE_WORKER_ID: workerId, TOOLGATE_STATE_DIR: state });
+  const gateEnv = (state) => ({
+    ...baseEnv,
+    TOOLGATE_WORKER: 'bench',
+    TOOLGATE_WORKER_ID: workerId,
+    TOOLGATE_STATE_DIR: state,
+  });
   const variants = [
     { name: 'noop', cmd: noop, env: gateEnv(path.join(dir, 'unused')) },
     { name: 'gate', cmd: GATE_HOOK, env: gateEnv(tgState) },
@@ -100,20 +138,31 @@ async function main() {
       const tuid = `toolu_bench${String(n++).padStart(6, '0')}`;
       const r = await callHook(v.cmd, v.env, preToolUsePayload(sessionId, tuid));
       const allowed = v.name === 'noop' ? r.code === 0 : r.out.includes('"permissionDecision":"allow"');
-      if (!allowed) throw new Error(`${v.name} call ${tuid} was not allowed (exit ${r.code}): ${r.out.slice(0, 300)}`);
+      if (!allowed)
+        throw new Error(`${v.name} call ${tuid} was not allowed (exit ${r.code}): ${r.out.slice(0, 300)}`);
       if (i >= warm) results[v.name].push({ tuid, ms: (r.t1 - r.t0) / 1000, t0: r.t0, t1: r.t1 });
     }
   }
 
-  const trace = opts.trace > 0 ? await traceGate(stubFs.state, gateEnv(stubFs.state), sessionId, opts.trace) : undefined;
+  const trace =
+    opts.trace > 0 ? await traceGate(stubFs.state, gateEnv(stubFs.state), sessionId, opts.trace) : undefined;
 
   // Breakdowns from the responders' own timestamps.
   for (const c of children) c.kill('SIGTERM');
   await sleep(500);
   const breakdown = {};
   const byCall = (rows) => new Map(rows.map((r) => [r.call.split('.').pop(), r]));
-  for (const [name, s] of [['gate-stub', stubFs], ['gate-chok', stubCh]]) {
-    const log = byCall(fs.readFileSync(s.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  for (const [name, s] of [
+    ['gate-stub', stubFs],
+    ['gate-chok', stubCh],
+  ]) {
+    const log = byCall(
+      fs
+        .readFileSync(s.logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
     const rows = results[name].map((r) => ({ r, l: log.get(r.tuid) })).filter((x) => x.l);
     breakdown[name] = {
       'spawn -> hook ts_us': stats(rows.map((x) => (x.l.ts_us - x.r.t0) / 1000)),
@@ -132,7 +181,9 @@ async function main() {
   const auditBy = new Map(audit.map((a) => [a.tool_use_id, a]));
   const rows = results.gate.map((r) => ({ r, a: auditBy.get(r.tuid) })).filter((x) => x.a);
   breakdown.gate = {
-    'spawn -> hook ts_us (ms res.)': stats(rows.map((x) => Date.parse(x.a.ts) - x.a.latency_ms - x.r.t0 / 1000)),
+    'spawn -> hook ts_us (ms res.)': stats(
+      rows.map((x) => Date.parse(x.a.ts) - x.a.latency_ms - x.r.t0 / 1000),
+    ),
     'ts_us -> decision recorded (latency_ms)': stats(rows.map((x) => x.a.latency_ms)),
     'decision recorded -> hook closed (ms res.)': stats(rows.map((x) => x.r.t1 / 1000 - Date.parse(x.a.ts))),
   };
@@ -140,30 +191,45 @@ async function main() {
   const summary = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, stats(v.map((r) => r.ms))]));
   const pairRatio = (a) => stats(results[a].map((r, i) => r.ms / results.noop[i].ms));
   const m = machineInfo();
-  console.log(`gate hook alone: ${opts.calls} sequential calls per variant, interleaved; spawn -> close as Claude Code spawns hooks (/bin/sh -c)`);
+  console.log(
+    `gate hook alone: ${opts.calls} sequential calls per variant, interleaved; spawn -> close as Claude Code spawns hooks (/bin/sh -c)`,
+  );
   console.log(`machine: ${m.uname}\ncpu: ${m.cpu} x${m.nproc}; node ${m.node}; load ${m.loadavg}; ${m.date}`);
-  console.log('\nvariant      median ms   p99 ms   max ms   ratio to noop (median of per-call ratios, min-max)');
+  console.log(
+    '\nvariant      median ms   p99 ms   max ms   ratio to noop (median of per-call ratios, min-max)',
+  );
   for (const [k, s] of Object.entries(summary)) {
     const r = k === 'noop' ? undefined : pairRatio(k);
-    console.log(`${k.padEnd(12)} ${fmt(s.median, 2).padStart(9)} ${fmt(s.p99, 2).padStart(8)} ${fmt(s.max, 2).padStart(8)}   ${r ? `${fmt(r.median, 2)} (${fmt(r.min, 2)}-${fmt(r.max, 2)})` : ''}`);
+    console.log(
+      `${k.padEnd(12)} ${fmt(s.median, 2).padStart(9)} ${fmt(s.p99, 2).padStart(8)} ${fmt(s.max, 2).padStart(8)}   ${r ? `${fmt(r.median, 2)} (${fmt(r.min, 2)}-${fmt(r.max, 2)})` : ''}`,
+    );
   }
   console.log('\nbreakdown (median / p99 ms):');
   for (const [k, parts] of Object.entries(breakdown)) {
     console.log(`  ${k}`);
-    for (const [p, s] of Object.entries(parts)) console.log(`    ${p.padEnd(44)} ${fmt(s.median, 2).padStart(8)} / ${fmt(s.p99, 2)}  (n=${s.n})`);
+    for (const [p, s] of Object.entries(parts))
+      console.log(`    ${p.padEnd(44)} ${fmt(s.median, 2).padStart(8)} / ${fmt(s.p99, 2)}  (n=${s.n})`);
   }
   if (trace) {
-    console.log(`\nwhere the gate's time goes (xtrace copy against the fs.watch stub, ${opts.trace} calls; median ms per call):`);
+    console.log(
+      `\nwhere the gate's time goes (xtrace copy against the fs.watch stub, ${opts.trace} calls; median ms per call):`,
+    );
     for (const [k, v] of trace) console.log(`    ${k.padEnd(44)} ${fmt(v, 2).padStart(8)}`);
   }
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, calls: opts.calls, summary, breakdown, trace }, null, 2));
+  if (opts.json)
+    fs.writeFileSync(
+      opts.json,
+      JSON.stringify({ machine: m, calls: opts.calls, summary, breakdown, trace }, null, 2),
+    );
 }
 
 // Runs an xtrace copy of the gate `calls` times; returns [step, median ms] rows, biggest first.
 async function traceGate(state, env, sessionId, calls) {
   const src = fs.readFileSync(GATE_HOOK, 'utf8').split('\n');
   const traced = path.join(dir, 'gate-traced');
-  fs.writeFileSync(traced, [src[0], "PS4='+${EPOCHREALTIME} '; set -x", ...src.slice(1)].join('\n'), { mode: 0o700 });
+  fs.writeFileSync(traced, [src[0], "PS4='+${EPOCHREALTIME} '; set -x", ...src.slice(1)].join('\n'), {
+    mode: 0o700,
+  });
   const per = [];
   for (let i = 0; i < calls; i++) {
     const t0 = nowUs();
@@ -192,8 +258,12 @@ async function traceGate(state, env, sessionId, calls) {
       // its time lands on the line before it, `w=...`.
       const key = c.startsWith('w=')
         ? 'stdin copy block (printf + head -c + printf)'
-        : (/^(mkfifo|mv|exec|read|kill)\b/.exec(c)?.[1] ?? (c.startsWith('[[') ? '[[ (regex)' : 'other builtins'));
-      add(key === 'read' && /-t 1 line/.test(c) ? 'read (waiting for the decision on the FIFO)' : key, (steps[j + 1].us - steps[j].us) / 1000);
+        : (/^(mkfifo|mv|exec|read|kill)\b/.exec(c)?.[1] ??
+          (c.startsWith('[[') ? '[[ (regex)' : 'other builtins'));
+      add(
+        key === 'read' && /-t 1 line/.test(c) ? 'read (waiting for the decision on the FIFO)' : key,
+        (steps[j + 1].us - steps[j].us) / 1000,
+      );
     }
     add('(last line to exit, as seen by the spawner)', (r.t1 - steps[steps.length - 1].us) / 1000);
     add('TOTAL spawn -> close', (r.t1 - t0) / 1000);

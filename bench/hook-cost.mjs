@@ -18,10 +18,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { API_KEY, CLAUDE_BIN, PLUGIN_DIR, ROOT, TOOLGATE, fmt, machineInfo, parseArgs, run, sleep, stats, tempDir, waitGone } from './lib/common.mjs';
+import {
+  API_KEY,
+  CLAUDE_BIN,
+  PLUGIN_DIR,
+  ROOT,
+  TOOLGATE,
+  fmt,
+  machineInfo,
+  parseArgs,
+  run,
+  sleep,
+  stats,
+  tempDir,
+  waitGone,
+} from './lib/common.mjs';
 import { claudeArgs, freshHome, runTurn, startDirect, tmuxOn, waitReady, workerEnv } from './lib/worker.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { pairs: 5, calls: 20, 'no-bare': false, diag: false, json: '', settle: 1500, keep: false });
+const opts = parseArgs(process.argv.slice(2), {
+  pairs: 5,
+  calls: 20,
+  'no-bare': false,
+  diag: false,
+  json: '',
+  settle: 1500,
+  keep: false,
+});
 const K = opts.calls;
 if (K < 2) throw new Error('--calls must be at least 2');
 const { startScriptedModel } = await import(path.join(ROOT, 'dist/model/scripted-model.js'));
@@ -38,7 +60,10 @@ async function cleanup() {
   const panes = await tmux(['list-panes', '-a', '-F', '#{pane_pid}']).catch(() => ({ stdout: '' }));
   const pids = panes.stdout.split('\n').filter(Boolean).map(Number);
   await tmux(['kill-server']).catch(() => {});
-  if (tgEnv) await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: tgEnv, timeoutMs: 20000 }).catch(() => {});
+  if (tgEnv)
+    await run(process.execPath, [TOOLGATE, 'supervise', '--stop'], { env: tgEnv, timeoutMs: 20000 }).catch(
+      () => {},
+    );
   if (model) await model.close().catch(() => {});
   await waitGone(pids, 10000);
   if (opts.keep) return console.error(`kept ${dir}`);
@@ -62,20 +87,39 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 const bash = { name: 'Bash', input: { command: 'true', description: 'no-op' } };
-const scriptFor = (name, n) => ({ name, steps: Array.from({ length: n }, () => ({ tools: [bash] })), final: `done ${name}` });
+const scriptFor = (name, n) => ({
+  name,
+  steps: Array.from({ length: n }, () => ({ tools: [bash] })),
+  final: `done ${name}`,
+});
 
 // The baseline's plugin: one PreToolUse hook, a no-op sh script, declared like toolgate's gate.
 function noopPlugin() {
   const p = path.join(dir, 'noop-plugin');
   fs.mkdirSync(path.join(p, '.claude-plugin'), { recursive: true });
   fs.mkdirSync(path.join(p, 'hooks'));
-  fs.writeFileSync(path.join(p, '.claude-plugin/plugin.json'), JSON.stringify({ name: 'bench-noop', version: '0.0.0', description: 'a no-op PreToolUse hook' }));
+  fs.writeFileSync(
+    path.join(p, '.claude-plugin/plugin.json'),
+    JSON.stringify({ name: 'bench-noop', version: '0.0.0', description: 'a no-op PreToolUse hook' }),
+  );
   fs.writeFileSync(path.join(p, 'hooks/noop'), '#!/bin/sh\ncat >/dev/null\nexit 0\n', { mode: 0o755 });
   fs.writeFileSync(
     path.join(p, 'hooks/hooks.json'),
     JSON.stringify({
       hooks: {
-        PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: '${CLAUDE_PLUGIN_ROOT}/hooks/noop', timeout: 1900, onFailure: 'block' }] }],
+        PreToolUse: [
+          {
+            matcher: '*',
+            hooks: [
+              {
+                type: 'command',
+                command: '${CLAUDE_PLUGIN_ROOT}/hooks/noop',
+                timeout: 1900,
+                onFailure: 'block',
+              },
+            ],
+          },
+        ],
       },
     }),
   );
@@ -98,7 +142,13 @@ async function main() {
 
   // a. baseline: the no-op sh hook only.
   const base = { ...mk('baseline'), sessionId: randomUUID() };
-  await startDirect(tmux, base.name, base.ws, workerEnv(base.home, model.url, term), claudeArgs(base.sessionId, ['--plugin-dir', noopPlugin()]));
+  await startDirect(
+    tmux,
+    base.name,
+    base.ws,
+    workerEnv(base.home, model.url, term),
+    claudeArgs(base.sessionId, ['--plugin-dir', noopPlugin()]),
+  );
   workers.push(base);
 
   // b. toolgate: `toolgate launch` (starts the supervisor).
@@ -116,7 +166,11 @@ async function main() {
     TOOLGATE_CLAUDE_BIN: CLAUDE_BIN,
     TOOLGATE_CONFIG_DIR: path.join(tg.home, '.config/toolgate'),
   };
-  const launched = await run(process.execPath, [TOOLGATE, 'launch', '--name', tg.name, '--workdir', tg.ws, '--timeout', '90'], { env: tgEnv, timeoutMs: 120000 });
+  const launched = await run(
+    process.execPath,
+    [TOOLGATE, 'launch', '--name', tg.name, '--workdir', tg.ws, '--timeout', '90'],
+    { env: tgEnv, timeoutMs: 120000 },
+  );
   if (launched.code !== 0) throw new Error(`toolgate launch failed (${launched.code}): ${launched.stderr}`);
   tg.sessionId = JSON.parse(launched.stdout).session_id;
   workers.push(tg);
@@ -125,7 +179,13 @@ async function main() {
   let bare;
   if (!opts['no-bare']) {
     bare = { ...mk('nohooks'), sessionId: randomUUID() };
-    await startDirect(tmux, bare.name, bare.ws, workerEnv(bare.home, model.url, term), claudeArgs(bare.sessionId));
+    await startDirect(
+      tmux,
+      bare.name,
+      bare.ws,
+      workerEnv(bare.home, model.url, term),
+      claudeArgs(bare.sessionId),
+    );
     workers.push(bare);
   }
   const diag = [];
@@ -136,9 +196,20 @@ async function main() {
     ];
     for (const [name, keep] of variants) {
       const w = { ...mk(name), sessionId: randomUUID() };
-      const env = { ...workerEnv(w.home, model.url, term), TOOLGATE_WORKER: name, TOOLGATE_WORKER_ID: w.sessionId, TOOLGATE_STATE_DIR: stateDir };
+      const env = {
+        ...workerEnv(w.home, model.url, term),
+        TOOLGATE_WORKER: name,
+        TOOLGATE_WORKER_ID: w.sessionId,
+        TOOLGATE_STATE_DIR: stateDir,
+      };
       saveRecord(w);
-      await startDirect(tmux, name, w.ws, env, claudeArgs(w.sessionId, ['--plugin-dir', trimmedPlugin(name, keep)]));
+      await startDirect(
+        tmux,
+        name,
+        w.ws,
+        env,
+        claudeArgs(w.sessionId, ['--plugin-dir', trimmedPlugin(name, keep)]),
+      );
       workers.push(w);
       diag.push(w);
     }
@@ -149,7 +220,8 @@ async function main() {
   const turn = async (w, n) => {
     const name = n === 1 ? 'k1' : `k${K}`;
     const r = await runTurn(tmux, w, `<<S:${name}>> bench turn ${++turnNo}`, `done ${name}`);
-    if (r.toolUses !== n) throw new Error(`${w.name}: expected ${n} tool calls in the turn, saw ${r.toolUses}`);
+    if (r.toolUses !== n)
+      throw new Error(`${w.name}: expected ${n} tool calls in the turn, saw ${r.toolUses}`);
     await sleep(opts.settle);
     return r;
   };
@@ -157,7 +229,12 @@ async function main() {
   const measure = async (w, flip) => {
     const [a, b] = flip ? [await turn(w, K), await turn(w, 1)] : [await turn(w, 1), await turn(w, K)];
     const [tK, t1] = flip ? [a, b] : [b, a];
-    return { perCall: (tK.ms - t1.ms) / (K - 1), t1: t1.ms, tK: tK.ms, claude: [t1.claudeDurationMs, tK.claudeDurationMs] };
+    return {
+      perCall: (tK.ms - t1.ms) / (K - 1),
+      t1: t1.ms,
+      tK: tK.ms,
+      claude: [t1.claudeDurationMs, tK.claudeDurationMs],
+    };
   };
 
   console.error(`warm-up: one 1-call and one ${K}-call turn per worker`);
@@ -199,11 +276,25 @@ function trimmedPlugin(name, keep) {
 // The worker record `toolgate launch` writes (src/workers/registry.ts), so the supervisor decides this worker's calls.
 function saveRecord(w) {
   const rec = {
-    v: 1, name: w.name, worker_id: w.sessionId, tmux_name: w.name, tmux_socket: socket, cwd: w.ws,
-    events_file: path.join(stateDir, 'events', `${w.sessionId}.jsonl`), started_at: new Date().toISOString(),
-    claude_bin: CLAUDE_BIN, claude_version: '2.1.330', policy: [], observe: false, invocation: ['bench'],
+    v: 1,
+    name: w.name,
+    worker_id: w.sessionId,
+    tmux_name: w.name,
+    tmux_socket: socket,
+    cwd: w.ws,
+    events_file: path.join(stateDir, 'events', `${w.sessionId}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: CLAUDE_BIN,
+    claude_version: '2.1.330',
+    policy: [],
+    observe: false,
+    invocation: ['bench'],
   };
-  fs.writeFileSync(path.join(stateDir, 'workers', `${w.sessionId}.json`), JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(stateDir, 'workers', `${w.sessionId}.json`),
+    JSON.stringify(rec, null, 2) + '\n',
+    { mode: 0o600 },
+  );
 }
 
 // The supervisor's decision records (for its ts_us -> decision latency).
@@ -222,7 +313,9 @@ function report(pairs, workers, decisions) {
   const m = machineInfo();
   const lines = [];
   const out = (s = '') => lines.push(s);
-  out(`Gated tool call cost (real CLI): ${opts.pairs} pairs, K=${K} sequential Bash calls vs 1 per turn, per call = (tK - t1)/(K-1)`);
+  out(
+    `Gated tool call cost (real CLI): ${opts.pairs} pairs, K=${K} sequential Bash calls vs 1 per turn, per call = (tK - t1)/(K-1)`,
+  );
   out(`machine: ${m.uname}`);
   out(`cpu: ${m.cpu}, nproc ${m.nproc}; node ${m.node}; ${m.claude}; load at end ${m.loadavg}; ${m.date}`);
   out();
@@ -230,28 +323,42 @@ function report(pairs, workers, decisions) {
   for (const w of workers) {
     const s = stats(pairs.map((p) => p[w.name].perCall));
     const t1 = stats(pairs.map((p) => p[w.name].t1));
-    out(`${w.name.padEnd(12)} ${fmt(s.median).padStart(18)} ${fmt(s.p99).padStart(14)} ${fmt(s.min).padStart(8)} ${fmt(t1.median).padStart(22)}`);
+    out(
+      `${w.name.padEnd(12)} ${fmt(s.median).padStart(18)} ${fmt(s.p99).padStart(14)} ${fmt(s.min).padStart(8)} ${fmt(t1.median).padStart(22)}`,
+    );
   }
   const r = stats(pairs.map((p) => p.ratio));
   out();
-  out(`ratio toolgate/baseline (median of per-pair ratios): ${fmt(r.median, 3)}  (min ${fmt(r.min, 3)}, max ${fmt(r.max, 3)}; target <= 1.10)`);
+  out(
+    `ratio toolgate/baseline (median of per-pair ratios): ${fmt(r.median, 3)}  (min ${fmt(r.min, 3)}, max ${fmt(r.max, 3)}; target <= 1.10)`,
+  );
   for (const w of workers.filter((x) => !['baseline', 'toolgate'].includes(x.name))) {
     const rr = stats(pairs.map((p) => p[w.name].perCall / p.baseline.perCall));
     out(`ratio ${w.name}/baseline: ${fmt(rr.median, 3)}  (min ${fmt(rr.min, 3)}, max ${fmt(rr.max, 3)})`);
   }
   if (workers.some((w) => w.name === 'nohooks')) {
     const over = (name) => stats(pairs.map((p) => p[name].perCall - p.nohooks.perCall));
-    out(`hook overhead per call vs no hooks (median of per-pair differences): baseline +${fmt(over('baseline').median)} ms, toolgate +${fmt(over('toolgate').median)} ms`);
+    out(
+      `hook overhead per call vs no hooks (median of per-pair differences): baseline +${fmt(over('baseline').median)} ms, toolgate +${fmt(over('toolgate').median)} ms`,
+    );
   }
   const lat = stats(decisions.map((d) => d.latency_ms));
-  out(`supervisor, hook's ts_us -> decision recorded (audit latency_ms, ${lat.n} calls): median ${fmt(lat.median)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms`);
+  out(
+    `supervisor, hook's ts_us -> decision recorded (audit latency_ms, ${lat.n} calls): median ${fmt(lat.median)} ms, p99 ${fmt(lat.p99)} ms, max ${fmt(lat.max)} ms`,
+  );
   out();
   out('per pair (ms per call):');
   pairs.forEach((p, i) =>
-    out(`  ${i + 1}: ${workers.map((w) => `${w.name} ${fmt(p[w.name].perCall)} (t1 ${p[w.name].t1}, t${K} ${p[w.name].tK})`).join('; ')}; ratio ${fmt(p.ratio, 3)}`),
+    out(
+      `  ${i + 1}: ${workers.map((w) => `${w.name} ${fmt(p[w.name].perCall)} (t1 ${p[w.name].t1}, t${K} ${p[w.name].tK})`).join('; ')}; ratio ${fmt(p.ratio, 3)}`,
+    ),
   );
   console.log(lines.join('\n'));
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, opts, pairs, decisions: decisions.map((d) => d.latency_ms) }, null, 2));
+  if (opts.json)
+    fs.writeFileSync(
+      opts.json,
+      JSON.stringify({ machine: m, opts, pairs, decisions: decisions.map((d) => d.latency_ms) }, null, 2),
+    );
 }
 
 let failed = false;

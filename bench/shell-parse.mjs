@@ -10,7 +10,9 @@ import path from 'node:path';
 const here = createRequire(import.meta.url);
 const extraDir = process.env.SHELL_BENCH_EXTRA;
 const extra = extraDir ? createRequire(path.join(path.resolve(extraDir), 'package.json')) : undefined;
-const versionOf = (pkg) => JSON.parse(readFileSync(path.join(path.resolve(extraDir), 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const versionOf = (pkg) =>
+  JSON.parse(readFileSync(path.join(path.resolve(extraDir), 'node_modules', pkg, 'package.json'), 'utf8'))
+    .version;
 
 const COMMANDS = [
   'ls -la',
@@ -68,7 +70,10 @@ const shell = await import('../dist/shell/index.js');
 let t0 = performance.now();
 await shell.initShellParser();
 const initMs = performance.now() - t0;
-rows.push(['toolgate parseShell (tree-sitter-bash via @vscode/tree-sitter-wasm, full walk)', measure((c) => shell.parseShell(c), ROUNDS)]);
+rows.push([
+  'toolgate parseShell (tree-sitter-bash via @vscode/tree-sitter-wasm, full walk)',
+  measure((c) => shell.parseShell(c), ROUNDS),
+]);
 rows.push([
   'toolgate resolvePath (cwd-relative, 1 existing symlink level)',
   measure(() => shell.resolvePath('../x/./y//z', process.cwd() + '/src/shell', os.homedir()), ROUNDS),
@@ -98,20 +103,38 @@ await tryExtra('web-tree-sitter + tree-sitter-bash: parse only', async () => {
   const lang = await Language.load(extra.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
   const p = new Parser();
   p.setLanguage(lang);
-  rows.push([`web-tree-sitter ${versionOf('web-tree-sitter')} + tree-sitter-bash ${versionOf('tree-sitter-bash')}: parse only`, measure((c) => p.parse(c).delete(), ROUNDS)]);
+  rows.push([
+    `web-tree-sitter ${versionOf('web-tree-sitter')} + tree-sitter-bash ${versionOf('tree-sitter-bash')}: parse only`,
+    measure((c) => p.parse(c).delete(), ROUNDS),
+  ]);
 });
 await tryExtra('mvdan-sh (GopherJS)', async () => {
   const sh = extra('mvdan-sh');
   const parser = sh.syntax.NewParser();
-  rows.push([`mvdan-sh ${versionOf('mvdan-sh')} (mvdan/sh via GopherJS): parse`, measure((c) => parser.Parse(c, 'x'), ROUNDS / 4)]);
+  rows.push([
+    `mvdan-sh ${versionOf('mvdan-sh')} (mvdan/sh via GopherJS): parse`,
+    measure((c) => parser.Parse(c, 'x'), ROUNDS / 4),
+  ]);
 });
 await tryExtra('sh-syntax', async () => {
   const ss = await import(extra.resolve('sh-syntax'));
-  rows.push([`sh-syntax ${versionOf('sh-syntax')} (mvdan/sh via Go wasm): parse`, await measureAsync((c) => ss.parse(c), 5)]);
+  rows.push([
+    `sh-syntax ${versionOf('sh-syntax')} (mvdan/sh via Go wasm): parse`,
+    await measureAsync((c) => ss.parse(c), 5),
+  ]);
 });
 await tryExtra('bash-parser', async () => {
   const bp = extra('bash-parser');
-  rows.push([`bash-parser ${versionOf('bash-parser')}: parse`, measure((c) => { try { bp(c); } catch { /* unsupported syntax */ } }, ROUNDS / 4)]);
+  rows.push([
+    `bash-parser ${versionOf('bash-parser')}: parse`,
+    measure((c) => {
+      try {
+        bp(c);
+      } catch {
+        /* unsupported syntax */
+      }
+    }, ROUNDS / 4),
+  ]);
 });
 await tryExtra('shell-quote', async () => {
   const sq = extra('shell-quote');
@@ -120,11 +143,16 @@ await tryExtra('shell-quote', async () => {
 
 const base = rows[0][1].p50;
 const cpu = os.cpus()[0]?.model ?? 'unknown';
-console.log(`machine: ${execSync('uname -srm').toString().trim()}; ${os.cpus().length} x ${cpu}; node ${process.version}`);
-console.log(`parseShell init (wasm runtime + grammar): ${initMs.toFixed(1)} ms; ${COMMANDS.length} commands x rounds`);
+console.log(
+  `machine: ${execSync('uname -srm').toString().trim()}; ${os.cpus().length} x ${cpu}; node ${process.version}`,
+);
+console.log(
+  `parseShell init (wasm runtime + grammar): ${initMs.toFixed(1)} ms; ${COMMANDS.length} commands x rounds`,
+);
 console.log('| candidate | p50 µs | p99 µs | p50 / baseline |');
 console.log('|---|---|---|---|');
 for (const [label, r] of rows) {
   if (typeof r === 'string') console.log(`| ${label} | ${r} | | |`);
-  else console.log(`| ${label} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.p50 / base).toFixed(0)}x |`);
+  else
+    console.log(`| ${label} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.p50 / base).toFixed(0)}x |`);
 }

@@ -25,17 +25,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import {
-  ROOT,
-  TOOLGATE,
-  fmt,
-  machineInfo,
-  parseArgs,
-  run,
-  sleep,
-  stats,
-  tempDir,
-} from './lib/common.mjs';
+import { ROOT, TOOLGATE, fmt, machineInfo, parseArgs, run, sleep, stats, tempDir } from './lib/common.mjs';
 import { attribute } from './lib/cpuprofile.mjs';
 import { FileDriver, callFor, cpuMsOf, hookCall, makeFifos, makeWorkers, memOf } from './lib/file-driver.mjs';
 

@@ -101,9 +101,7 @@ await runExample(
       const ran = fs.existsSync(path.join(ws, c.marker));
       say(`  ${ran ? 'RAN    ' : 'BLOCKED'}  ${c.label}`);
     }
-    say(
-      `  ${fs.existsSync(path.join(ws, '.git')) ? 'intact ' : 'DELETED'}  ${ws}/.git`,
-    );
+    say(`  ${fs.existsSync(path.join(ws, '.git')) ? 'intact ' : 'DELETED'}  ${ws}/.git`);
     say('\nevents (toolgate events demo):');
     const ev = (await sb.toolgate(['events', 'demo'])).stdout
       .trim()

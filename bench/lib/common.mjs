@@ -12,7 +12,10 @@ export const TOOLGATE = path.join(ROOT, 'bin/toolgate.js');
 export const PLUGIN_DIR = path.join(ROOT, 'plugin');
 export const GATE_HOOK = path.join(PLUGIN_DIR, 'hooks/gate');
 /** The pinned Claude Code CLI (devDependency), as the test rig uses it. */
-export const CLAUDE_BIN = path.join(path.dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin/claude.exe');
+export const CLAUDE_BIN = path.join(
+  path.dirname(require.resolve('@anthropic-ai/claude-code/package.json')),
+  'bin/claude.exe',
+);
 export const API_KEY = 'sk-ant-test-0123456789abcdefghij';
 
 /** Wall clock in epoch microseconds with sub-ms precision (comparable with bash's EPOCHREALTIME). */
@@ -29,13 +32,19 @@ export function parseArgs(argv, defaults) {
     const a = argv[i];
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const key = a.slice(2);
-    if (!(key in defaults)) throw new Error(`unknown option ${a} (known: ${Object.keys(defaults).map((k) => '--' + k).join(' ')})`);
+    if (!(key in defaults))
+      throw new Error(
+        `unknown option ${a} (known: ${Object.keys(defaults)
+          .map((k) => '--' + k)
+          .join(' ')})`,
+      );
     if (typeof defaults[key] === 'boolean') out[key] = true;
     else {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       out[key] = typeof defaults[key] === 'number' ? Number(v) : v;
-      if (typeof defaults[key] === 'number' && !Number.isFinite(out[key])) throw new Error(`${a} needs a number`);
+      if (typeof defaults[key] === 'number' && !Number.isFinite(out[key]))
+        throw new Error(`${a} needs a number`);
     }
   }
   return out;
@@ -56,7 +65,11 @@ export const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x))
 // Runs a command to completion; returns {code, stdout, stderr} (never throws on a non-zero exit).
 export function run(file, args, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
@@ -78,7 +91,10 @@ export function machineInfo() {
   const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown';
   let claude = 'unknown';
   try {
-    claude = execFileSync(CLAUDE_BIN, ['--version'], { encoding: 'utf8', env: { ...process.env, DISABLE_AUTOUPDATER: '1' } }).trim();
+    claude = execFileSync(CLAUDE_BIN, ['--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, DISABLE_AUTOUPDATER: '1' },
+    }).trim();
   } catch {
     /* reported as unknown */
   }
@@ -89,7 +105,10 @@ export function machineInfo() {
     node: process.version,
     claude,
     date: new Date().toISOString(),
-    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadavg: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 

@@ -47,19 +47,40 @@ export function workerEnv(home, modelUrl, term) {
 // The flags src/workers/launch.ts gives a worker, minus the plugin (added by the caller when wanted).
 export function claudeArgs(sessionId, extra = []) {
   return [
-    '--session-id', sessionId,
+    '--session-id',
+    sessionId,
     ...extra,
     '--dangerously-skip-permissions',
-    '--settings', JSON.stringify({ skipDangerousModePermissionPrompt: true }),
-    '--setting-sources', 'user',
-    '--disallowed-tools', 'AskUserQuestion',
+    '--settings',
+    JSON.stringify({ skipDangerousModePermissionPrompt: true }),
+    '--setting-sources',
+    'user',
+    '--disallowed-tools',
+    'AskUserQuestion',
   ];
 }
 
 // Starts Claude Code directly in a detached tmux session (same geometry as toolgate's newSession).
 export async function startDirect(tmux, name, cwd, env, args) {
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const r = await tmux(['new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, '--', '/usr/bin/env', '-i', ...envArgs, CLAUDE_BIN, ...args]);
+  const r = await tmux([
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    cwd,
+    '--',
+    '/usr/bin/env',
+    '-i',
+    ...envArgs,
+    CLAUDE_BIN,
+    ...args,
+  ]);
   if (!r.ok) throw new Error(`tmux new-session ${name}: ${r.stderr}`);
 }
 
@@ -116,7 +137,14 @@ function readEntries(file) {
 }
 
 const textOf = (content) =>
-  typeof content === 'string' ? content : Array.isArray(content) ? content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('\n') : '';
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content
+          .filter((b) => b.type === 'text')
+          .map((b) => b.text ?? '')
+          .join('\n')
+      : '';
 
 /**
  * Runs one turn: pastes `prompt` (which must be unique in the session), presses Enter (again if the prompt is not
@@ -138,19 +166,34 @@ export async function runTurn(tmux, w, prompt, doneText, { timeoutMs = 180000 } 
     const ui = entries.findIndex((e) => e.type === 'user' && textOf(e.message?.content).includes(prompt));
     if (ui >= 0) {
       user = entries[ui];
-      const fin = entries.slice(ui + 1).find((e) => e.type === 'assistant' && textOf(e.message?.content).includes(doneText));
+      const fin = entries
+        .slice(ui + 1)
+        .find((e) => e.type === 'assistant' && textOf(e.message?.content).includes(doneText));
       if (fin) {
         const after = entries.slice(ui + 1);
-        const toolUses = after.filter((e) => e.type === 'assistant' && Array.isArray(e.message?.content) && e.message.content.some((b) => b.type === 'tool_use')).length;
+        const toolUses = after.filter(
+          (e) =>
+            e.type === 'assistant' &&
+            Array.isArray(e.message?.content) &&
+            e.message.content.some((b) => b.type === 'tool_use'),
+        ).length;
         const dur = after.find((e) => e.type === 'system' && e.subtype === 'turn_duration');
-        return { ms: Date.parse(fin.timestamp) - Date.parse(user.timestamp), toolUses, claudeDurationMs: dur?.durationMs, start: user.timestamp, end: fin.timestamp };
+        return {
+          ms: Date.parse(fin.timestamp) - Date.parse(user.timestamp),
+          toolUses,
+          claudeDurationMs: dur?.durationMs,
+          start: user.timestamp,
+          end: fin.timestamp,
+        };
       }
     } else if (Date.now() > nextEnter) {
       await tmux(['send-keys', '-t', `=${w.name}:`, 'Enter']);
       nextEnter = Date.now() + 5000;
     }
     if (Date.now() > end) {
-      throw new Error(`turn "${prompt}" on ${w.name} did not finish in ${timeoutMs / 1000}s (prompt ${user ? 'seen' : 'not seen'}); screen:\n${await capture(tmux, w.name)}`);
+      throw new Error(
+        `turn "${prompt}" on ${w.name} did not finish in ${timeoutMs / 1000}s (prompt ${user ? 'seen' : 'not seen'}); screen:\n${await capture(tmux, w.name)}`,
+      );
     }
     await sleep(50);
   }

@@ -17,7 +17,7 @@ function usage(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'A worker is named by its name or its session id. `toolgate <command> --help` shows a command\'s options.',
+    "A worker is named by its name or its session id. `toolgate <command> --help` shows a command's options.",
     'exit status: 0 ok, 1 operational failure (or a denial / failed test where a command says so), 2 usage error,',
     '             124 a wait that timed out.',
     'environment: TOOLGATE_STATE_DIR (state directory), TOOLGATE_TMUX_SOCKET (tmux socket path),',

@@ -5,7 +5,10 @@ import { resolveWorker, type WorkerRecord } from '../workers/registry.js';
 
 export function workerArg(command: string, positionals: string[], what = 'worker'): string {
   const ref = positionals[0];
-  if (!ref) throw new ToolgateError('USAGE', `${command}: missing ${what} (a name or a session id)`, { hint: `see \`toolgate ${command} --help\`` });
+  if (!ref)
+    throw new ToolgateError('USAGE', `${command}: missing ${what} (a name or a session id)`, {
+      hint: `see \`toolgate ${command} --help\``,
+    });
   return ref;
 }
 

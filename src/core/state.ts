@@ -55,13 +55,19 @@ export function checkPrivateDir(dir: string, what = 'state directory'): void {
     });
   }
   const hint = `remove it or set TOOLGATE_STATE_DIR to a private directory you own (mode 0700)`;
-  if (st.isSymbolicLink()) throw new ToolgateError('STATE_DIR_UNSAFE', `${what} ${dir} is a symlink`, { hint });
-  if (!st.isDirectory()) throw new ToolgateError('STATE_DIR_UNSAFE', `${what} ${dir} is not a directory`, { hint });
+  if (st.isSymbolicLink())
+    throw new ToolgateError('STATE_DIR_UNSAFE', `${what} ${dir} is a symlink`, { hint });
+  if (!st.isDirectory())
+    throw new ToolgateError('STATE_DIR_UNSAFE', `${what} ${dir} is not a directory`, { hint });
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw new ToolgateError('STATE_DIR_UNSAFE', `${what} ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`, {
-      hint,
-    });
+    throw new ToolgateError(
+      'STATE_DIR_UNSAFE',
+      `${what} ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`,
+      {
+        hint,
+      },
+    );
   }
   if ((st.mode & 0o077) !== 0) {
     throw new ToolgateError(
@@ -78,9 +84,13 @@ export function ensureState(env: NodeJS.ProcessEnv = process.env): StatePaths {
   try {
     fs.mkdirSync(p.root, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new ToolgateError('STATE_DIR_UNSAFE', `cannot create state directory ${p.root}: ${(e as Error).message}`, {
-      hint: 'set TOOLGATE_STATE_DIR to a writable directory you own',
-    });
+    throw new ToolgateError(
+      'STATE_DIR_UNSAFE',
+      `cannot create state directory ${p.root}: ${(e as Error).message}`,
+      {
+        hint: 'set TOOLGATE_STATE_DIR to a writable directory you own',
+      },
+    );
   }
   checkPrivateDir(p.root);
   for (const sub of [p.workers, p.events, p.queue, p.answers, p.audit]) {

@@ -41,24 +41,55 @@ export async function probeGate(claudeBin: string, version: string): Promise<Pro
       final: (c) => `denied=${c.lastResults[0]?.is_error === true} ${c.lastResults[0]?.content ?? ''}`,
     },
   ]);
-  const env: NodeJS.ProcessEnv = { TOOLGATE_STATE_DIR: path.join(dir, 'state'), HOME: home, PATH: process.env.PATH };
+  const env: NodeJS.ProcessEnv = {
+    TOOLGATE_STATE_DIR: path.join(dir, 'state'),
+    HOME: home,
+    PATH: process.env.PATH,
+  };
   const s = ensureState(env);
   try {
     fs.writeFileSync(
       path.join(home, '.claude.json'),
-      JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] }, projects: { [ws]: { hasTrustDialogAccepted: true } } }),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
+        projects: { [ws]: { hasTrustDialogAccepted: true } },
+      }),
     );
     await startDaemon(s, { policies: [], logLevel: 'warn' }, env);
     const workerId = randomUUID();
     saveWorker(s, {
-      v: 1, name: 'doctor', worker_id: workerId, tmux_name: 'doctor', tmux_socket: null, cwd: ws,
-      events_file: path.join(statePaths(s.root).events, `${workerId}.jsonl`), started_at: new Date().toISOString(),
-      claude_bin: claudeBin, claude_version: version, policy: [], observe: false, invocation: ['doctor'],
+      v: 1,
+      name: 'doctor',
+      worker_id: workerId,
+      tmux_name: 'doctor',
+      tmux_socket: null,
+      cwd: ws,
+      events_file: path.join(statePaths(s.root).events, `${workerId}.jsonl`),
+      started_at: new Date().toISOString(),
+      claude_bin: claudeBin,
+      claude_version: version,
+      policy: [],
+      observe: false,
+      invocation: ['doctor'],
     });
     const r = await execa(
       claudeBin,
-      ['-p', '<<S:doctor>> run the checks', '--session-id', workerId, '--plugin-dir', PLUGIN_DIR, '--dangerously-skip-permissions',
-        '--settings', JSON.stringify({ skipDangerousModePermissionPrompt: true }), '--setting-sources', 'user', '--output-format', 'json'],
+      [
+        '-p',
+        '<<S:doctor>> run the checks',
+        '--session-id',
+        workerId,
+        '--plugin-dir',
+        PLUGIN_DIR,
+        '--dangerously-skip-permissions',
+        '--settings',
+        JSON.stringify({ skipDangerousModePermissionPrompt: true }),
+        '--setting-sources',
+        'user',
+        '--output-format',
+        'json',
+      ],
       {
         cwd: ws,
         reject: false,
@@ -66,9 +97,15 @@ export async function probeGate(claudeBin: string, version: string): Promise<Pro
         extendEnv: false,
         input: '',
         env: {
-          HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: model.url,
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', TOOLGATE_WORKER: 'doctor', TOOLGATE_WORKER_ID: workerId,
-          TOOLGATE_STATE_DIR: s.root, ...(process.getuid?.() === 0 ? { IS_SANDBOX: '1' } : {}),
+          HOME: home,
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          ANTHROPIC_API_KEY: KEY,
+          ANTHROPIC_BASE_URL: model.url,
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          TOOLGATE_WORKER: 'doctor',
+          TOOLGATE_WORKER_ID: workerId,
+          TOOLGATE_STATE_DIR: s.root,
+          ...(process.getuid?.() === 0 ? { IS_SANDBOX: '1' } : {}),
         },
       },
     );

@@ -18,10 +18,17 @@ export interface OpenDialog {
   transcript?: string;
 }
 
-export type DialogOutcome = { outcome: 'allow' | 'deny'; signal: 'post_tool_use' | 'transcript'; detail?: string };
+export type DialogOutcome = {
+  outcome: 'allow' | 'deny';
+  signal: 'post_tool_use' | 'transcript';
+  detail?: string;
+};
 
 /** What one transcript line says about a tool_use_id's dialog, if anything. */
-export function outcomeFromTranscriptLine(line: string, toolUseIds: ReadonlySet<string>): { toolUseId: string; outcome: DialogOutcome } | undefined {
+export function outcomeFromTranscriptLine(
+  line: string,
+  toolUseIds: ReadonlySet<string>,
+): { toolUseId: string; outcome: DialogOutcome } | undefined {
   if (!line.includes('tool_result')) return undefined;
   let rec: Record<string, unknown>;
   try {
@@ -33,15 +40,31 @@ export function outcomeFromTranscriptLine(line: string, toolUseIds: ReadonlySet<
   const content = (rec.message as { content?: unknown } | undefined)?.content;
   if (!Array.isArray(content)) return undefined;
   for (const block of content as Array<Record<string, unknown>>) {
-    if (block?.type !== 'tool_result' || typeof block.tool_use_id !== 'string' || !toolUseIds.has(block.tool_use_id)) continue;
+    if (
+      block?.type !== 'tool_result' ||
+      typeof block.tool_use_id !== 'string' ||
+      !toolUseIds.has(block.tool_use_id)
+    )
+      continue;
     const rejected = rec.toolDenialKind === 'user-rejected' || rec.toolUseResult === 'User rejected tool use';
-    if (rejected) return { toolUseId: block.tool_use_id, outcome: { outcome: 'deny', signal: 'transcript', detail: 'user-rejected' } };
+    if (rejected)
+      return {
+        toolUseId: block.tool_use_id,
+        outcome: { outcome: 'deny', signal: 'transcript', detail: 'user-rejected' },
+      };
     const pd = rec.permissionDecision as { decision?: unknown } | undefined;
-    if (pd?.decision === 'accept') return { toolUseId: block.tool_use_id, outcome: { outcome: 'allow', signal: 'transcript', detail: 'accept' } };
+    if (pd?.decision === 'accept')
+      return {
+        toolUseId: block.tool_use_id,
+        outcome: { outcome: 'allow', signal: 'transcript', detail: 'accept' },
+      };
     // A result without either mark: the tool ran unless it is an error the tool never got to (then: refused).
     return {
       toolUseId: block.tool_use_id,
-      outcome: block.is_error === true && rec.toolUseResult === undefined ? { outcome: 'deny', signal: 'transcript', detail: 'error before run' } : { outcome: 'allow', signal: 'transcript', detail: 'tool result' },
+      outcome:
+        block.is_error === true && rec.toolUseResult === undefined
+          ? { outcome: 'deny', signal: 'transcript', detail: 'error before run' }
+          : { outcome: 'allow', signal: 'transcript', detail: 'tool result' },
     };
   }
   return undefined;

@@ -32,7 +32,12 @@ export function eventFields(event: string, p: Payload): Record<string, unknown> 
   const base = { session_id: str(p, 'session_id') };
   switch (event) {
     case 'session_start':
-      return { ...base, cwd: str(p, 'cwd'), transcript_path: str(p, 'transcript_path'), source: str(p, 'source') };
+      return {
+        ...base,
+        cwd: str(p, 'cwd'),
+        transcript_path: str(p, 'transcript_path'),
+        source: str(p, 'source'),
+      };
     case 'user_prompt_submit':
       return { ...base, prompt: cutText(str(p, 'prompt') ?? ''), prompt_id: str(p, 'prompt_id') };
     case 'post_tool_use':
@@ -62,7 +67,11 @@ export function eventFields(event: string, p: Payload): Record<string, unknown> 
     case 'session_end':
       return { ...base, reason: str(p, 'reason') };
     case 'notification':
-      return { ...base, message: cutText(str(p, 'message') ?? '', 1024), notification_type: str(p, 'notification_type') };
+      return {
+        ...base,
+        message: cutText(str(p, 'message') ?? '', 1024),
+        notification_type: str(p, 'notification_type'),
+      };
     default:
       return base;
   }

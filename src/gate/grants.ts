@@ -78,7 +78,8 @@ function canonical(v: unknown): string {
 
 // What an exact grant for this call must see again.
 export function matchOf(tool: string, input: Record<string, unknown>): GrantMatch {
-  if (tool === 'Bash' && typeof input.command === 'string') return { kind: 'command', command: input.command };
+  if (tool === 'Bash' && typeof input.command === 'string')
+    return { kind: 'command', command: input.command };
   const key = PATH_KEYS[tool];
   const p = key ? input[key] : undefined;
   if (typeof p === 'string' && p !== '') return { kind: 'path', path: p };
@@ -94,7 +95,8 @@ function sameMatch(a: GrantMatch, b: GrantMatch): boolean {
 
 function describeMatch(tool: string, m: GrantMatch | undefined): string {
   if (!m) return tool;
-  if (m.kind === 'command') return `Bash \`${m.command.length > 200 ? m.command.slice(0, 199) + '…' : m.command}\``;
+  if (m.kind === 'command')
+    return `Bash \`${m.command.length > 200 ? m.command.slice(0, 199) + '…' : m.command}\``;
   if (m.kind === 'path') return `${tool} ${m.path}`;
   return `${tool} with the same input (sha256 ${m.sha256.slice(0, 12)})`;
 }
@@ -158,7 +160,8 @@ export function readGrants(file: string): LoadedGrants {
     return { grants: [], error: `${file} is not valid JSON; no grant is in force` };
   }
   const outer = GrantsFileSchema.safeParse(json);
-  if (!outer.success) return { grants: [], error: `${file} is not a toolgate grants file; no grant is in force` };
+  if (!outer.success)
+    return { grants: [], error: `${file} is not a toolgate grants file; no grant is in force` };
   const grants: Grant[] = [];
   let bad = 0;
   for (const g of outer.data.grants) {

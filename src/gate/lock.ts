@@ -17,9 +17,13 @@ export function acquireSupervisorLock(s: StatePaths): void {
     }
     const holder = Number(fs.readFileSync(s.supervisorLock, 'utf8').trim());
     if (pidAlive(holder) && holder !== process.pid) {
-      throw new ToolgateError('SUPERVISOR_RUNNING', `a supervisor already runs for ${s.root} (pid ${holder})`, {
-        hint: 'use it, or stop it first with `toolgate supervise --stop`',
-      });
+      throw new ToolgateError(
+        'SUPERVISOR_RUNNING',
+        `a supervisor already runs for ${s.root} (pid ${holder})`,
+        {
+          hint: 'use it, or stop it first with `toolgate supervise --stop`',
+        },
+      );
     }
     fs.rmSync(s.supervisorLock, { force: true });
   }
@@ -30,7 +34,8 @@ export function acquireSupervisorLock(s: StatePaths): void {
 
 export function releaseSupervisorLock(s: StatePaths): void {
   try {
-    if (Number(fs.readFileSync(s.supervisorLock, 'utf8').trim()) === process.pid) fs.rmSync(s.supervisorLock, { force: true });
+    if (Number(fs.readFileSync(s.supervisorLock, 'utf8').trim()) === process.pid)
+      fs.rmSync(s.supervisorLock, { force: true });
   } catch {
     /* already gone */
   }

@@ -47,7 +47,8 @@ export function readLockdown(file: string): LockdownState {
     return { all: true, workers: [], names: {}, error: `${file} is not valid JSON` };
   }
   const r = LockdownSchema.safeParse(json);
-  if (!r.success) return { all: true, workers: [], names: {}, error: `${file} is not a toolgate lockdown file` };
+  if (!r.success)
+    return { all: true, workers: [], names: {}, error: `${file} is not a toolgate lockdown file` };
   return {
     all: r.data.all ?? false,
     workers: r.data.workers ?? [],
@@ -74,10 +75,12 @@ export function lockdownChanges(before: LockdownState, after: LockdownState): Lo
   if (!before.all && after.all) out.push({ action: 'on' });
   if (before.all && !after.all) out.push({ action: 'off' });
   for (const w of after.workers) {
-    if (!before.workers.includes(w)) out.push({ action: 'on', worker_id: w, worker: after.names[w] ?? before.names[w] ?? w });
+    if (!before.workers.includes(w))
+      out.push({ action: 'on', worker_id: w, worker: after.names[w] ?? before.names[w] ?? w });
   }
   for (const w of before.workers) {
-    if (!after.workers.includes(w)) out.push({ action: 'off', worker_id: w, worker: before.names[w] ?? after.names[w] ?? w });
+    if (!after.workers.includes(w))
+      out.push({ action: 'off', worker_id: w, worker: before.names[w] ?? after.names[w] ?? w });
   }
   return out;
 }

@@ -35,13 +35,23 @@ export function notifyBody(e: EscalationNotice): Record<string, unknown> {
     reason: e.reason,
     opened_at: e.opened_at,
     deadline: e.deadline,
-    ...(e.to === 'human' ? { approve: `toolgate approve ${e.call} allow|deny --reason "..."` } : { answer_on: `the screen of worker ${e.worker} (its tmux session)` }),
+    ...(e.to === 'human'
+      ? { approve: `toolgate approve ${e.call} allow|deny --reason "..."` }
+      : { answer_on: `the screen of worker ${e.worker} (its tmux session)` }),
   };
 }
 
 // Fills {call} {worker} {tool} {summary} {rule} {reason} {deadline} in one argv word (no shell is involved).
 export function fillTemplate(word: string, e: EscalationNotice): string {
-  const v: Record<string, string> = { call: e.call, worker: e.worker, tool: e.tool, summary: e.summary, rule: e.rule, reason: e.reason, deadline: e.deadline };
+  const v: Record<string, string> = {
+    call: e.call,
+    worker: e.worker,
+    tool: e.tool,
+    summary: e.summary,
+    rule: e.rule,
+    reason: e.reason,
+    deadline: e.deadline,
+  };
   return word.replace(/\{(call|worker|tool|summary|rule|reason|deadline)\}/g, (_m, k: string) => v[k] ?? '');
 }
 
@@ -89,16 +99,26 @@ export class Notifier {
         return;
       } catch (err) {
         last = (err as Error).message;
-        this.o.logger.warn({ call: e.call, notifier: what, attempt: attempt + 1, error: last }, 'notifier attempt failed');
+        this.o.logger.warn(
+          { call: e.call, notifier: what, attempt: attempt + 1, error: last },
+          'notifier attempt failed',
+        );
       }
     }
-    this.o.logger.error({ call: e.call, notifier: what, attempts: retries + 1, error: last }, 'notifier gave up');
+    this.o.logger.error(
+      { call: e.call, notifier: what, attempts: retries + 1, error: last },
+      'notifier gave up',
+    );
   }
 
   private runCommand(argv: string[], e: EscalationNotice, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const [file, ...args] = argv.map((w) => fillTemplate(w, e));
-      const child = spawn(file!, args, { stdio: ['pipe', 'ignore', 'pipe'], detached: false, env: { ...process.env, TOOLGATE_CALL: e.call, TOOLGATE_NOTIFY_WORKER: e.worker } });
+      const child = spawn(file!, args, {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        detached: false,
+        env: { ...process.env, TOOLGATE_CALL: e.call, TOOLGATE_NOTIFY_WORKER: e.worker },
+      });
       let stderr = '';
       const t = setTimeout(() => {
         child.kill('SIGKILL');
@@ -114,14 +134,20 @@ export class Notifier {
       child.on('exit', (code, sig) => {
         clearTimeout(t);
         if (code === 0) resolve();
-        else reject(new Error(`exited with ${code ?? sig}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ''}`));
+        else
+          reject(new Error(`exited with ${code ?? sig}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ''}`));
       });
       child.stdin.on('error', () => undefined);
       child.stdin.end(JSON.stringify(notifyBody(e)) + '\n');
     });
   }
 
-  private async post(url: string, headers: Record<string, string>, e: EscalationNotice, timeoutMs: number): Promise<void> {
+  private async post(
+    url: string,
+    headers: Record<string, string>,
+    e: EscalationNotice,
+    timeoutMs: number,
+  ): Promise<void> {
     const f = this.o.fetchImpl ?? fetch;
     const res = await f(url, {
       method: 'POST',

@@ -4,7 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
-import { buildFloor, compileText, evaluate, formatDiagnostic, loadPolicy, prepareCall, type CompiledPolicy } from '../policy/index.js';
+import {
+  buildFloor,
+  compileText,
+  evaluate,
+  formatDiagnostic,
+  loadPolicy,
+  prepareCall,
+  type CompiledPolicy,
+} from '../policy/index.js';
 import { assemblePolicy } from '../policy/assemble.js';
 import type { CompiledLayer } from '../policy/model.js';
 import type { Decision, HookPayload, RateFacts } from '../policy/types.js';
@@ -15,7 +23,6 @@ import { failClosed, type Decider } from './decider.js';
 import { DEFAULT_POLICY, PLUGIN_DIR } from '../core/package-paths.js';
 import { notifySchema, type NotifyDoc } from '../policy/schema.js';
 import { parseSource } from '../policy/source.js';
-
 
 /** Per-key history of allowed calls, for rate limits (kept for the longest window used, one hour). */
 class RateHistory implements RateFacts {
@@ -55,7 +62,9 @@ export interface PolicyDeciderOptions {
 // Creates the decider once the shell parser is loaded.
 export async function createPolicyDecider(
   o: PolicyDeciderOptions,
-): Promise<Decider & { check(files: string[]): string[]; notifyConfig(workerPolicies: string[]): NotifyDoc }> {
+): Promise<
+  Decider & { check(files: string[]): string[]; notifyConfig(workerPolicies: string[]): NotifyDoc }
+> {
   await initShellParser();
   const base = o.policies.length ? o.policies : [DEFAULT_POLICY];
   const cache = new Map<string, Compiled>(); // key: layer files + observe + workspace
@@ -107,7 +116,14 @@ export async function createPolicyDecider(
       o.onReload?.({ files, ok: false, errors });
       return undefined;
     }
-    const floor = buildFloor({ stateDir: o.stateDir, policyFiles: files, pluginDir: PLUGIN_DIR, home: o.home, workspace: w.cwd, supervisorPid: process.pid });
+    const floor = buildFloor({
+      stateDir: o.stateDir,
+      policyFiles: files,
+      pluginDir: PLUGIN_DIR,
+      home: o.home,
+      workspace: w.cwd,
+      supervisorPid: process.pid,
+    });
     const policy = assemblePolicy([floor, ...layers], { observe: w.observe });
     problems.delete(keyOf(w));
     const c = { policy, revision: policy.revision };
@@ -129,7 +145,11 @@ export async function createPolicyDecider(
           const fake = { policy: files.slice(base.length), observe, cwd } as unknown as WorkerRecord;
           const next = compile({ ...fake, policy: files.slice(base.length) });
           if (next) cache.set(key, next);
-          else o.logger.error({ file: changed, kept: c.revision }, 'policy reload failed; the last good policy stays in force');
+          else
+            o.logger.error(
+              { file: changed, kept: c.revision },
+              'policy reload failed; the last good policy stays in force',
+            );
         }
       });
     } else watcher.add(fresh);
@@ -139,7 +159,10 @@ export async function createPolicyDecider(
   let workspaces: { at: number; list: { id: string; cwd: string }[] } = { at: -Infinity, list: [] };
   const otherWorkspaces = (w: WorkerRecord, now: number): string[] => {
     if (now - workspaces.at > 1000) {
-      workspaces = { at: now, list: listWorkers(statePaths(o.stateDir)).map((r) => ({ id: r.worker_id, cwd: r.cwd })) };
+      workspaces = {
+        at: now,
+        list: listWorkers(statePaths(o.stateDir)).map((r) => ({ id: r.worker_id, cwd: r.cwd })),
+      };
     }
     return workspaces.list.filter((x) => x.id !== w.worker_id && x.cwd !== w.cwd).map((x) => x.cwd);
   };
@@ -159,14 +182,20 @@ export async function createPolicyDecider(
           }
           cache.set(key, c);
         }
-        const call = prepareCall(payload, { worker: worker.name, home: o.home, now }, { parseShell, resolvePath });
+        const call = prepareCall(
+          payload,
+          { worker: worker.name, home: o.home, now },
+          { parseShell, resolvePath },
+        );
         call.otherWorkspaces = otherWorkspaces(worker, now);
         const d = evaluate(c.policy, call, rates);
         if (d.verdict === 'allow' && d.rateKeys.length) rates.record(d.rateKeys, now);
         return d;
       } catch (e) {
         o.logger.error({ err: e }, 'decision failed');
-        return failClosed('toolgate denied this tool call: the policy engine failed on it (fail closed). Do not try to work around this; stop and report it.');
+        return failClosed(
+          'toolgate denied this tool call: the policy engine failed on it (fail closed). Do not try to work around this; stop and report it.',
+        );
       }
     },
     problems: () => [...new Set([...problems.values()].flat())],
@@ -187,7 +216,8 @@ export async function createPolicyDecider(
           continue;
         }
         try {
-          const data = parseSource(file, fs.readFileSync(file, 'utf8')).data as { notify?: unknown } | undefined;
+          const data = parseSource(file, fs.readFileSync(file, 'utf8')).data as
+            { notify?: unknown } | undefined;
           const r = notifySchema.safeParse(data?.notify ?? []);
           if (!r.success) throw new Error(r.error.issues[0]?.message ?? 'invalid notify block');
           notifyCache.set(file, { mtimeMs, notify: r.data });

@@ -54,7 +54,11 @@ export const AnswerSchema = z.object({
   reason: z.string().max(2000).optional(),
   by: z.string(),
   /** Allow calls like this one for this many minutes (grants). */
-  grant_minutes: z.number().positive().max(24 * 60).optional(),
+  grant_minutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .optional(),
   /** Widen a grant beyond the exact call: "rule" = any call this rule escalates for this worker. */
   grant_scope: z.enum(['exact', 'rule']).optional(),
   ts: z.number(),
@@ -72,7 +76,8 @@ export function classifyQueueFile(name: string): QueueEntry | undefined {
   if (name.endsWith('.tool-pending')) {
     const callId = name.slice(0, -'.tool-pending'.length);
     const [sessionId, toolUseId, ...rest] = callId.split('.');
-    if (rest.length || !sessionId || !toolUseId || !ID_PART.test(sessionId) || !ID_PART.test(toolUseId)) return undefined;
+    if (rest.length || !sessionId || !toolUseId || !ID_PART.test(sessionId) || !ID_PART.test(toolUseId))
+      return undefined;
     return { kind: 'pending', file: name, callId, sessionId, toolUseId };
   }
   if (name.endsWith('.event')) return { kind: 'event', file: name };

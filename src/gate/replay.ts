@@ -66,7 +66,8 @@ export function readRecordsFile(file: string): ReplayRecord[] {
 }
 
 function summary(tool: string, input: Record<string, unknown>): string {
-  const pick = tool === 'Bash' ? input.command : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern);
+  const pick =
+    tool === 'Bash' ? input.command : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern);
   const t = (typeof pick === 'string' ? pick : JSON.stringify(input)).replace(/\s+/g, ' ').trim();
   return t.length > 120 ? t.slice(0, 119) + '…' : t;
 }
@@ -75,7 +76,8 @@ function summary(tool: string, input: Record<string, unknown>): string {
 function policyVerdict(r: ReplayRecord): { verdict: Verdict; rule: string } | undefined {
   const v = r.verdict as Verdict | undefined;
   if (!v || !r.rule) return undefined;
-  if (r.decided_by === 'person' || r.decided_by === 'timeout') return { verdict: 'escalate', rule: r.granted_rule ?? r.rule };
+  if (r.decided_by === 'person' || r.decided_by === 'timeout')
+    return { verdict: 'escalate', rule: r.granted_rule ?? r.rule };
   if (r.decided_by === 'policy' || r.decided_by === undefined) return { verdict: v, rule: r.rule };
   return undefined;
 }
@@ -94,7 +96,11 @@ export function replayDecisions(records: Iterable<ReplayRecord>, o: ReplayOption
     if (r.kind !== 'decision') continue;
     const before = policyVerdict(r);
     if (!before) {
-      res.skipped.push({ seq: r.seq, call: r.call, why: `decided by ${r.decided_by ?? '?'}, not by the policy` });
+      res.skipped.push({
+        seq: r.seq,
+        call: r.call,
+        why: `decided by ${r.decided_by ?? '?'}, not by the policy`,
+      });
       continue;
     }
     if (!r.tool || !r.input || typeof r.input !== 'object') {
@@ -117,7 +123,11 @@ export function replayDecisions(records: Iterable<ReplayRecord>, o: ReplayOption
     const now = r.ts ? Date.parse(r.ts) : Date.now();
     let after: ReplayRow['after'];
     try {
-      const call = prepareCall(payload, { worker: r.worker ?? 'replay', home: o.home, now: Number.isFinite(now) ? now : Date.now() }, o.deps);
+      const call = prepareCall(
+        payload,
+        { worker: r.worker ?? 'replay', home: o.home, now: Number.isFinite(now) ? now : Date.now() },
+        o.deps,
+      );
       const d = evaluate(o.policy, call, NO_RATES);
       after = { verdict: d.verdict, rule: d.rule, reason: d.reason };
     } catch (e) {

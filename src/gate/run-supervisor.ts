@@ -28,7 +28,11 @@ export interface SupervisorInfo {
 }
 
 // Runs until SIGTERM/SIGINT; resolves with the exit status.
-export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onReady: (info: SupervisorInfo) => void): Promise<number> {
+export async function runSupervisor(
+  s: StatePaths,
+  opts: SuperviseOptions,
+  onReady: (info: SupervisorInfo) => void,
+): Promise<number> {
   acquireSupervisorLock(s);
   const logger = pino(
     { level: opts.logLevel, base: { pid: process.pid } },
@@ -46,7 +50,13 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
       logger,
       onReload: (r) => {
         try {
-          audit.append({ kind: 'policy_reload', revision: r.revision ?? 'none', ok: r.ok, errors: r.errors.length ? r.errors : undefined, source: r.files.join(', ') });
+          audit.append({
+            kind: 'policy_reload',
+            revision: r.revision ?? 'none',
+            ok: r.ok,
+            errors: r.errors.length ? r.errors : undefined,
+            source: r.files.join(', '),
+          });
         } catch (err) {
           logger.error({ err }, 'cannot record a policy reload');
         }
@@ -65,7 +75,12 @@ export async function runSupervisor(s: StatePaths, opts: SuperviseOptions, onRea
     logger,
     onEscalation: (e) => notifier.escalation(e),
   });
-  const info: SupervisorInfo = { pid: process.pid, started_at: new Date().toISOString(), ready: false, policies: opts.policies };
+  const info: SupervisorInfo = {
+    pid: process.pid,
+    started_at: new Date().toISOString(),
+    ready: false,
+    policies: opts.policies,
+  };
   // supervisor.json carries the problems an operator must see (`toolgate pending`, `toolgate status`).
   let published = '';
   publish = () => {
@@ -124,7 +139,6 @@ function readPid(file: string): number | undefined {
   }
 }
 
-
 // Starts a background supervisor (unless one runs) and waits until it says it is ready.
 export async function startDaemon(
   s: StatePaths,
@@ -134,8 +148,18 @@ export async function startDaemon(
 ): Promise<{ pid: number; started: boolean }> {
   const running = runningSupervisor(s);
   if (running) return { pid: running, started: false };
-  const args = [TOOLGATE_BIN, 'supervise', '--log-level', opts.logLevel, ...opts.policies.flatMap((p) => ['--policy', p])];
-  const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore', env: { ...env, TOOLGATE_STATE_DIR: s.root } });
+  const args = [
+    TOOLGATE_BIN,
+    'supervise',
+    '--log-level',
+    opts.logLevel,
+    ...opts.policies.flatMap((p) => ['--policy', p]),
+  ];
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...env, TOOLGATE_STATE_DIR: s.root },
+  });
   child.unref();
   const pid = child.pid!;
   await new Promise<void>((resolve, reject) => {
@@ -164,7 +188,15 @@ export async function startDaemon(
       );
     };
     const w = watchFile(s.supervisorJson, check);
-    const t = setTimeout(() => done(new ToolgateError('SUPERVISOR', 'the supervisor did not become ready in time', { hint: `see ${s.supervisorLog}` })), timeoutMs);
+    const t = setTimeout(
+      () =>
+        done(
+          new ToolgateError('SUPERVISOR', 'the supervisor did not become ready in time', {
+            hint: `see ${s.supervisorLog}`,
+          }),
+        ),
+      timeoutMs,
+    );
     child.on('exit', onExit);
     check();
   });
@@ -189,9 +221,13 @@ export async function stopDaemon(s: StatePaths, timeoutMs = 10_000): Promise<boo
   const until = Date.now() + timeoutMs;
   while (pidAlive(pid)) {
     if (Date.now() > until) {
-      throw new ToolgateError('SUPERVISOR', `the supervisor (pid ${pid}) did not stop within ${timeoutMs / 1000}s`, {
-        hint: `kill it with \`kill -9 ${pid}\``,
-      });
+      throw new ToolgateError(
+        'SUPERVISOR',
+        `the supervisor (pid ${pid}) did not stop within ${timeoutMs / 1000}s`,
+        {
+          hint: `kill it with \`kill -9 ${pid}\``,
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -86,8 +86,16 @@ const DEADLINE_MARGIN_MS = 5000;
 
 type Loaded =
   | { entry: Extract<QueueEntry, { kind: 'pending' }>; ts: number; pending?: Pending; error?: string }
-  | { entry: Extract<QueueEntry, { kind: 'event' }>; ts: number; data: ReturnType<typeof SpooledEventSchema.parse> }
-  | { entry: Extract<QueueEntry, { kind: 'failclosed' }>; ts: number; data: ReturnType<typeof FailClosedSchema.parse> };
+  | {
+      entry: Extract<QueueEntry, { kind: 'event' }>;
+      ts: number;
+      data: ReturnType<typeof SpooledEventSchema.parse>;
+    }
+  | {
+      entry: Extract<QueueEntry, { kind: 'failclosed' }>;
+      ts: number;
+      data: ReturnType<typeof FailClosedSchema.parse>;
+    };
 
 export class Supervisor {
   private readonly s: StatePaths;
@@ -107,7 +115,9 @@ export class Supervisor {
   /** Calls handed to the worker's own dialog, by `<worker_id>:<tool_use_id>`, until its answer is seen. */
   readonly dialogs = new Map<string, OpenDialog>();
   /** Transcript tails: tool results become post_tool_use events and dialog answers. */
-  private readonly transcripts = new TranscriptResults((workerId, line) => this.transcriptLine(workerId, line));
+  private readonly transcripts = new TranscriptResults((workerId, line) =>
+    this.transcriptLine(workerId, line),
+  );
   /** Allowed calls whose result has not appeared yet, by `<worker_id>:<tool_use_id>`. */
   private readonly awaitingResult = new Map<string, { tool: string; session: string; at: number }>();
   private fastWatch: fs.FSWatcher | undefined;
@@ -124,14 +134,20 @@ export class Supervisor {
   problems(): string[] {
     return [
       ...(this.grants.loadError ? [`grants: ${this.grants.loadError}`] : []),
-      ...(this.lockdownState.error ? [`lockdown: ${this.lockdownState.error} (every worker is locked down)`] : []),
+      ...(this.lockdownState.error
+        ? [`lockdown: ${this.lockdownState.error} (every worker is locked down)`]
+        : []),
     ];
   }
 
   // Starts watching; resolves once every file already in the queue has been handled.
   async start(): Promise<void> {
     this.grants.load();
-    if (this.grants.loadError) this.opts.logger.error({ problem: this.grants.loadError }, 'grants file unusable: no grant is in force');
+    if (this.grants.loadError)
+      this.opts.logger.error(
+        { problem: this.grants.loadError },
+        'grants file unusable: no grant is in force',
+      );
     this.checkLockdown();
     this.lockdownWatch = watchFile(this.s.lockdown, () => this.checkLockdown());
     this.watcher = watch([this.s.queue, this.s.answers], {
@@ -154,7 +170,9 @@ export class Supervisor {
     // wakes the drain as soon as a file lands. Draining is idempotent, so both may fire.
     try {
       this.fastWatch = fs.watch(this.s.queue, () => this.scheduleDrain());
-      this.fastWatch.on('error', (err) => this.opts.logger.warn({ err }, 'fast queue watch failed; chokidar remains'));
+      this.fastWatch.on('error', (err) =>
+        this.opts.logger.warn({ err }, 'fast queue watch failed; chokidar remains'),
+      );
     } catch (err) {
       this.opts.logger.warn({ err }, 'fast queue watch unavailable; chokidar remains');
     }
@@ -194,22 +212,34 @@ export class Supervisor {
     for (const name of names) {
       const entry = classifyQueueFile(name);
       if (!entry) continue;
-      if (entry.kind === 'pending' && (this.handled.has(entry.callId) || this.escalations.has(entry.callId))) continue;
+      if (entry.kind === 'pending' && (this.handled.has(entry.callId) || this.escalations.has(entry.callId)))
+        continue;
       const item = this.load(entry);
       if (item) loaded.push(item);
     }
     loaded.sort((a, b) => a.ts - b.ts);
     for (const item of loaded) {
       try {
-        if (item.entry.kind === 'pending') this.handlePending(item as Extract<Loaded, { entry: { kind: 'pending' } }>);
-        else if (item.entry.kind === 'event') this.handleEvent(item as Extract<Loaded, { entry: { kind: 'event' } }>);
+        if (item.entry.kind === 'pending')
+          this.handlePending(item as Extract<Loaded, { entry: { kind: 'pending' } }>);
+        else if (item.entry.kind === 'event')
+          this.handleEvent(item as Extract<Loaded, { entry: { kind: 'event' } }>);
         else this.handleFailClosed(item as Extract<Loaded, { entry: { kind: 'failclosed' } }>);
       } catch (e) {
         this.opts.logger.error({ err: e, file: item.entry.file }, 'failed to handle queue file');
         // A pending call must still get an answer now, not at the hook's deadline.
         if (item.entry.kind === 'pending' && !this.escalations.has(item.entry.callId)) {
           try {
-            this.finish(item.entry.callId, (item as Extract<Loaded, { entry: { kind: 'pending' } }>).pending, undefined, failClosed('toolgate denied this tool call: handling it failed inside the gate (fail closed). Do not try to work around this; stop and report it.'), Date.now(), 'fail-closed');
+            this.finish(
+              item.entry.callId,
+              (item as Extract<Loaded, { entry: { kind: 'pending' } }>).pending,
+              undefined,
+              failClosed(
+                'toolgate denied this tool call: handling it failed inside the gate (fail closed). Do not try to work around this; stop and report it.',
+              ),
+              Date.now(),
+              'fail-closed',
+            );
           } catch (err) {
             this.opts.logger.error({ err }, 'cannot deny a call after a failure');
           }
@@ -234,7 +264,8 @@ export class Supervisor {
     }
     if (entry.kind === 'pending') {
       const parsed = PendingSchema.safeParse(json);
-      if (!parsed.success) return { entry, ts: 0, error: 'the pending call file is not valid toolgate protocol' };
+      if (!parsed.success)
+        return { entry, ts: 0, error: 'the pending call file is not valid toolgate protocol' };
       return { entry, ts: parsed.data.ts_us, pending: parsed.data };
     }
     if (entry.kind === 'event') {
@@ -256,7 +287,10 @@ export class Supervisor {
 
   private handleEvent(item: Extract<Loaded, { entry: { kind: 'event' } }>): void {
     const { data } = item;
-    const payload = (data.payload && typeof data.payload === 'object' ? data.payload : {}) as Record<string, unknown>;
+    const payload = (data.payload && typeof data.payload === 'object' ? data.payload : {}) as Record<
+      string,
+      unknown
+    >;
     if (this.worker(data.worker_id)) {
       this.events.append(data.worker_id, data.event, data.ts_us, eventFields(data.event, payload));
       if (this.dialogs.size) this.dialogEvent(data.worker_id, data.event, payload);
@@ -284,13 +318,27 @@ export class Supervisor {
     const started = this.now();
     this.handled.set(entry.callId, this.now());
     if (!pending) {
-      this.finish(entry.callId, undefined, undefined, failClosed(`toolgate refused this call: ${item.error}.`), started, 'fail-closed');
+      this.finish(
+        entry.callId,
+        undefined,
+        undefined,
+        failClosed(`toolgate refused this call: ${item.error}.`),
+        started,
+        'fail-closed',
+      );
       return;
     }
     const p = pending.payload;
     if (p.session_id !== entry.sessionId || p.tool_use_id !== entry.toolUseId) {
       this.opts.logger.warn({ call: entry.callId }, 'pending file name does not match its payload');
-      this.finish(entry.callId, pending, undefined, failClosed('toolgate refused this call: its pending file does not match its payload.'), started, 'fail-closed');
+      this.finish(
+        entry.callId,
+        pending,
+        undefined,
+        failClosed('toolgate refused this call: its pending file does not match its payload.'),
+        started,
+        'fail-closed',
+      );
       return;
     }
     let worker: WorkerRecord | undefined;
@@ -300,10 +348,20 @@ export class Supervisor {
       worker = undefined;
     }
     if (!worker) {
-      this.finish(entry.callId, pending, undefined, failClosed('toolgate refused this call: this worker has no record in the state directory (it was pruned or never launched by toolgate).'), started, 'fail-closed');
+      this.finish(
+        entry.callId,
+        pending,
+        undefined,
+        failClosed(
+          'toolgate refused this call: this worker has no record in the state directory (it was pruned or never launched by toolgate).',
+        ),
+        started,
+        'fail-closed',
+      );
       return;
     }
-    if (typeof p.transcript_path === 'string' && p.transcript_path) this.transcripts.follow(worker.worker_id, p.transcript_path);
+    if (typeof p.transcript_path === 'string' && p.transcript_path)
+      this.transcripts.follow(worker.worker_id, p.transcript_path);
     try {
       this.events.append(worker.worker_id, 'pre_tool_use', pending.ts_us, {
         session_id: p.session_id,
@@ -319,10 +377,21 @@ export class Supervisor {
     const lockdown = this.lockdownReason(worker);
     let decision: Decision;
     try {
-      decision = lockdown ? { ...failClosed(lockdown), rule: 'lockdown' } : this.opts.decider.decide(worker, p as HookPayload, started);
+      decision = lockdown
+        ? { ...failClosed(lockdown), rule: 'lockdown' }
+        : this.opts.decider.decide(worker, p as HookPayload, started);
     } catch (err) {
       this.opts.logger.error({ err, call: entry.callId }, 'the decider failed');
-      this.finish(entry.callId, pending, worker, failClosed('toolgate denied this tool call: deciding it failed inside the gate (fail closed). Do not try to work around this; stop and report it.'), started, 'fail-closed');
+      this.finish(
+        entry.callId,
+        pending,
+        worker,
+        failClosed(
+          'toolgate denied this tool call: deciding it failed inside the gate (fail closed). Do not try to work around this; stop and report it.',
+        ),
+        started,
+        'fail-closed',
+      );
       return;
     }
     if (decision.verdict === 'escalate' && !decision.observe) {
@@ -334,7 +403,10 @@ export class Supervisor {
           rule: `grant:${grant.id}`,
           reason: `allowed by grant ${grant.id} from ${grant.by} until ${grant.expires_at} (rule ${decision.rule} escalates it)`,
         };
-        this.finish(entry.callId, pending, worker, d, started, 'person', grant.by, { grant_id: grant.id, granted_rule: decision.rule });
+        this.finish(entry.callId, pending, worker, d, started, 'person', grant.by, {
+          grant_id: grant.id,
+          granted_rule: decision.rule,
+        });
         return;
       }
     }
@@ -342,12 +414,25 @@ export class Supervisor {
       this.openEscalation(entry.callId, pending, worker, decision, started);
       return;
     }
-    const hook = this.finish(entry.callId, pending, worker, decision, started, lockdown ? 'lockdown' : 'policy');
+    const hook = this.finish(
+      entry.callId,
+      pending,
+      worker,
+      decision,
+      started,
+      lockdown ? 'lockdown' : 'policy',
+    );
     if (hook === 'ask') this.openDialog(entry.callId, pending, worker, decision, started);
   }
 
   // A call handed to the worker's own dialog: record it, tell notifiers, follow its answer.
-  private openDialog(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number): void {
+  private openDialog(
+    callId: string,
+    pending: Pending,
+    worker: WorkerRecord,
+    decision: Decision,
+    started: number,
+  ): void {
     const p = pending.payload;
     const d: OpenDialog = {
       callId,
@@ -362,18 +447,31 @@ export class Supervisor {
     };
     this.dialogs.set(`${worker.worker_id}:${p.tool_use_id}`, d);
     if (d.transcript) this.transcripts.follow(worker.worker_id, d.transcript);
-    this.record({ kind: 'escalation_opened', call: callId, to: 'dialog', worker: worker.name, worker_id: worker.worker_id, tool: p.tool_name, rule: decision.rule, reason: decision.reason });
+    this.record({
+      kind: 'escalation_opened',
+      call: callId,
+      to: 'dialog',
+      worker: worker.name,
+      worker_id: worker.worker_id,
+      tool: p.tool_name,
+      rule: decision.rule,
+      reason: decision.reason,
+    });
     this.notify(callId, pending, worker, decision, started, started + DIALOG_FOLLOW_MS, 'dialog');
   }
 
   // PostToolUse for a dialog's call means the person said yes; the session ending means nobody answered.
   private dialogEvent(workerId: string, event: string, payload: Record<string, unknown>): void {
-    if ((event === 'post_tool_use' || event === 'post_tool_use_failure') && typeof payload.tool_use_id === 'string') {
+    if (
+      (event === 'post_tool_use' || event === 'post_tool_use_failure') &&
+      typeof payload.tool_use_id === 'string'
+    ) {
       const d = this.dialogs.get(`${workerId}:${payload.tool_use_id}`);
       if (d) this.closeDialog(d, { outcome: 'allow', signal: 'post_tool_use', detail: event });
     } else if (event === 'session_end') {
       this.transcripts.flush(workerId); // an answer written just before the end still counts
-      for (const d of [...this.dialogs.values()]) if (d.worker_id === workerId) this.closeDialog(d, undefined);
+      for (const d of [...this.dialogs.values()])
+        if (d.worker_id === workerId) this.closeDialog(d, undefined);
     }
   }
 
@@ -399,7 +497,12 @@ export class Supervisor {
 
   private recordResult(workerId: string, session: string, tool: string, r: ToolResult): void {
     try {
-      this.events.append(workerId, 'post_tool_use', this.now() * 1000, { session_id: session, tool, tool_use_id: r.toolUseId, ok: !r.isError });
+      this.events.append(workerId, 'post_tool_use', this.now() * 1000, {
+        session_id: session,
+        tool,
+        tool_use_id: r.toolUseId,
+        ok: !r.isError,
+      });
     } catch (err) {
       this.opts.logger.error({ err }, 'cannot record post_tool_use');
     }
@@ -409,7 +512,8 @@ export class Supervisor {
   expireWaits(): void {
     const cutoff = this.now() - DIALOG_FOLLOW_MS;
     for (const d of [...this.dialogs.values()]) if (d.openedAt < cutoff) this.closeDialog(d, undefined);
-    for (const [k, v] of this.awaitingResult) if (v.at < this.now() - 3_600_000) this.awaitingResult.delete(k);
+    for (const [k, v] of this.awaitingResult)
+      if (v.at < this.now() - 3_600_000) this.awaitingResult.delete(k);
   }
 
   // Records the person's answer on the worker's screen (undefined: never seen, abandoned).
@@ -423,13 +527,25 @@ export class Supervisor {
       tool: d.tool,
       to: 'dialog',
       outcome: o ? o.outcome : 'abandoned',
-      ...(o ? { decided_by: 'person', by: 'worker screen', signal: o.signal, ...(o.detail ? { detail: o.detail } : {}) } : {}),
+      ...(o
+        ? {
+            decided_by: 'person',
+            by: 'worker screen',
+            signal: o.signal,
+            ...(o.detail ? { detail: o.detail } : {}),
+          }
+        : {}),
       waited_ms: Math.max(0, this.now() - d.openedAt),
     });
   }
 
   // The live grant covering this call, if any; a grant store that fails means none (fail closed).
-  private liveGrant(worker: WorkerRecord, tool: string, input: Record<string, unknown>, rule: string): Grant | undefined {
+  private liveGrant(
+    worker: WorkerRecord,
+    tool: string,
+    input: Record<string, unknown>,
+    rule: string,
+  ): Grant | undefined {
     try {
       return this.grants.find({ worker_id: worker.worker_id, rule, tool, input });
     } catch (err) {
@@ -451,14 +567,19 @@ export class Supervisor {
     const next = readLockdown(this.s.lockdown);
     const before = this.lockdownState;
     this.lockdownState = next;
-    if (next.error && next.error !== before.error) this.opts.logger.error({ problem: next.error }, 'lockdown file unusable: every worker is locked down');
+    if (next.error && next.error !== before.error)
+      this.opts.logger.error({ problem: next.error }, 'lockdown file unusable: every worker is locked down');
     for (const c of lockdownChanges(before, next)) {
       this.record({
         kind: 'lockdown',
         action: c.action,
         ...(c.worker ? { worker: c.worker, worker_id: c.worker_id } : {}),
         by: next.error ? 'supervisor' : (next.by ?? before.by ?? 'unknown'),
-        ...(next.error ? { reason: next.error } : c.action === 'on' && next.reason ? { reason: next.reason } : {}),
+        ...(next.error
+          ? { reason: next.error }
+          : c.action === 'on' && next.reason
+            ? { reason: next.reason }
+            : {}),
       });
       this.opts.logger.warn({ action: c.action, worker: c.worker ?? 'all' }, 'lockdown changed');
     }
@@ -469,12 +590,31 @@ export class Supervisor {
       clearTimeout(esc.timer);
       this.escalations.delete(esc.callId);
       this.publishEscalations();
-      this.record({ kind: 'escalation_closed', call: esc.callId, outcome: 'deny', decided_by: 'lockdown', waited_ms: this.now() - esc.openedAt });
-      this.finish(esc.callId, esc.pending, esc.worker, { ...failClosed(why), rule: 'lockdown', trace: esc.decision.trace, revision: esc.decision.revision }, esc.openedAt, 'lockdown');
+      this.record({
+        kind: 'escalation_closed',
+        call: esc.callId,
+        outcome: 'deny',
+        decided_by: 'lockdown',
+        waited_ms: this.now() - esc.openedAt,
+      });
+      this.finish(
+        esc.callId,
+        esc.pending,
+        esc.worker,
+        { ...failClosed(why), rule: 'lockdown', trace: esc.decision.trace, revision: esc.decision.revision },
+        esc.openedAt,
+        'lockdown',
+      );
     }
   }
 
-  private openEscalation(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number): void {
+  private openEscalation(
+    callId: string,
+    pending: Pending,
+    worker: WorkerRecord,
+    decision: Decision,
+    started: number,
+  ): void {
     const wanted = started + (decision.escalation?.timeoutSec ?? 600) * 1000;
     const hookLimit = Math.floor(pending.deadline_us / 1000) - DEADLINE_MARGIN_MS;
     const deadline = Math.min(wanted, hookLimit);
@@ -492,7 +632,10 @@ export class Supervisor {
       reason: decision.reason,
       deadline: new Date(deadline).toISOString(),
     });
-    this.opts.logger.info({ call: callId, worker: worker.name, rule: decision.rule }, 'escalated to a person');
+    this.opts.logger.info(
+      { call: callId, worker: worker.name, rule: decision.rule },
+      'escalated to a person',
+    );
     this.notify(callId, pending, worker, decision, started, deadline, 'human');
     // An answer may already be waiting (written while no supervisor ran).
     const answer = path.join(this.s.answers, `${callId}.answer`);
@@ -500,7 +643,15 @@ export class Supervisor {
   }
 
   // Tells the notifiers (never blocks, never throws).
-  private notify(callId: string, pending: Pending, worker: WorkerRecord, decision: Decision, started: number, deadline: number, to: 'human' | 'dialog'): void {
+  private notify(
+    callId: string,
+    pending: Pending,
+    worker: WorkerRecord,
+    decision: Decision,
+    started: number,
+    deadline: number,
+    to: 'human' | 'dialog',
+  ): void {
     if (!this.opts.onEscalation) return;
     const p = pending.payload;
     try {
@@ -537,7 +688,13 @@ export class Supervisor {
         ? esc.decision.reason
         : `toolgate denied this tool call: it needed a person's approval (${esc.decision.reason}) and none came in time. Do not retry it or look for a way around it; stop and report that it needs approval.`,
     };
-    this.record({ kind: 'escalation_closed', call: callId, outcome: 'timeout', decided_by: 'timeout', waited_ms: this.now() - esc.openedAt });
+    this.record({
+      kind: 'escalation_closed',
+      call: callId,
+      outcome: 'timeout',
+      decided_by: 'timeout',
+      waited_ms: this.now() - esc.openedAt,
+    });
     this.finish(callId, esc.pending, esc.worker, d, esc.openedAt, 'timeout');
   }
 
@@ -548,14 +705,23 @@ export class Supervisor {
     const parsed = AnswerSchema.safeParse(json);
     if (!parsed.success) {
       this.opts.logger.warn({ file }, 'ignoring an invalid answer file');
-      this.record({ kind: 'answer_rejected', file: path.basename(file), reason: 'the answer file is not valid' });
+      this.record({
+        kind: 'answer_rejected',
+        file: path.basename(file),
+        reason: 'the answer file is not valid',
+      });
       return;
     }
     const a = parsed.data;
     const esc = this.escalations.get(a.call);
     if (!esc || path.basename(file) !== `${a.call}.answer`) {
       this.opts.logger.warn({ call: a.call }, 'answer for no open escalation');
-      this.record({ kind: 'answer_rejected', call: a.call, by: a.by, reason: 'no open escalation for this call' });
+      this.record({
+        kind: 'answer_rejected',
+        call: a.call,
+        by: a.by,
+        reason: 'no open escalation for this call',
+      });
       return;
     }
     clearTimeout(esc.timer);
@@ -563,8 +729,27 @@ export class Supervisor {
     this.publishEscalations();
     const locked = this.lockdownReason(esc.worker);
     if (locked) {
-      this.record({ kind: 'escalation_closed', call: a.call, outcome: 'deny', decided_by: 'lockdown', by: a.by, waited_ms: this.now() - esc.openedAt });
-      this.finish(a.call, esc.pending, esc.worker, { ...failClosed(locked), rule: 'lockdown', trace: esc.decision.trace, revision: esc.decision.revision }, esc.openedAt, 'lockdown');
+      this.record({
+        kind: 'escalation_closed',
+        call: a.call,
+        outcome: 'deny',
+        decided_by: 'lockdown',
+        by: a.by,
+        waited_ms: this.now() - esc.openedAt,
+      });
+      this.finish(
+        a.call,
+        esc.pending,
+        esc.worker,
+        {
+          ...failClosed(locked),
+          rule: 'lockdown',
+          trace: esc.decision.trace,
+          revision: esc.decision.revision,
+        },
+        esc.openedAt,
+        'lockdown',
+      );
       return;
     }
     const reason =
@@ -584,18 +769,49 @@ export class Supervisor {
       const g = this.createGrant(esc, a.grant_minutes, a.grant_scope ?? 'exact', a.by, a.reason);
       if (g) extra = { grant_id: g.id };
     }
-    this.finish(a.call, esc.pending, esc.worker, { ...esc.decision, verdict: a.decision, reason }, esc.openedAt, 'person', a.by, extra);
+    this.finish(
+      a.call,
+      esc.pending,
+      esc.worker,
+      { ...esc.decision, verdict: a.decision, reason },
+      esc.openedAt,
+      'person',
+      a.by,
+      extra,
+    );
   }
 
   // Saves and records a grant; one that cannot be saved or recorded is not kept (fail closed).
-  private createGrant(esc: OpenEscalation, minutes: number, scope: 'exact' | 'rule', by: string, reason?: string): Grant | undefined {
+  private createGrant(
+    esc: OpenEscalation,
+    minutes: number,
+    scope: 'exact' | 'rule',
+    by: string,
+    reason?: string,
+  ): Grant | undefined {
     const p = esc.pending.payload;
     let g: Grant;
     try {
-      g = this.grants.add({ worker_id: esc.worker.worker_id, worker: esc.worker.name, rule: esc.decision.rule, scope, tool: p.tool_name, input: p.tool_input, minutes, by, ...(reason ? { reason } : {}), call: esc.callId });
+      g = this.grants.add({
+        worker_id: esc.worker.worker_id,
+        worker: esc.worker.name,
+        rule: esc.decision.rule,
+        scope,
+        tool: p.tool_name,
+        input: p.tool_input,
+        minutes,
+        by,
+        ...(reason ? { reason } : {}),
+        call: esc.callId,
+      });
     } catch (err) {
       this.opts.logger.error({ err, call: esc.callId }, 'cannot save a grant; it is not kept');
-      this.record({ kind: 'answer_rejected', call: esc.callId, by, reason: 'the grant could not be saved, so none was made (the call itself was allowed)' });
+      this.record({
+        kind: 'answer_rejected',
+        call: esc.callId,
+        by,
+        reason: 'the grant could not be saved, so none was made (the call itself was allowed)',
+      });
       return undefined;
     }
     const ok = this.record({
@@ -637,7 +853,11 @@ export class Supervisor {
     if (!parsed.success || path.basename(file) !== `${parsed.data.grant}.revoke`) {
       fs.rmSync(file, { force: true });
       this.opts.logger.warn({ file }, 'ignoring an invalid revoke file');
-      this.record({ kind: 'answer_rejected', file: path.basename(file), reason: 'the revoke file is not valid' });
+      this.record({
+        kind: 'answer_rejected',
+        file: path.basename(file),
+        reason: 'the revoke file is not valid',
+      });
       return;
     }
     const r = parsed.data;
@@ -648,16 +868,26 @@ export class Supervisor {
     } catch (err) {
       saved = false;
       g = undefined;
-      this.opts.logger.error({ err, grant: r.grant }, 'grant revoked in memory but the grants file could not be saved');
+      this.opts.logger.error(
+        { err, grant: r.grant },
+        'grant revoked in memory but the grants file could not be saved',
+      );
     }
     if (!g && saved) {
-      this.record({ kind: 'answer_rejected', file: path.basename(file), by: r.by, reason: `no grant ${r.grant} is in force` });
+      this.record({
+        kind: 'answer_rejected',
+        file: path.basename(file),
+        by: r.by,
+        reason: `no grant ${r.grant} is in force`,
+      });
     } else {
       this.record({
         kind: 'grant',
         action: 'revoked',
         grant_id: r.grant,
-        ...(g ? { worker: g.worker, worker_id: g.worker_id, scope: g.summary, expires_at: g.expires_at } : { scope: '(unknown)' }),
+        ...(g
+          ? { worker: g.worker, worker_id: g.worker_id, scope: g.summary, expires_at: g.expires_at }
+          : { scope: '(unknown)' }),
         by: r.by,
         ...(r.reason ? { reason: r.reason } : {}),
         ...(saved ? {} : { saved: false }),
@@ -669,9 +899,22 @@ export class Supervisor {
   // Drops expired grants and records each expiry.
   expireGrants(): void {
     const { gone, saveError } = this.grants.expire();
-    if (saveError) this.opts.logger.error({ err: saveError }, 'cannot save the grants file after expiring grants (they no longer apply)');
+    if (saveError)
+      this.opts.logger.error(
+        { err: saveError },
+        'cannot save the grants file after expiring grants (they no longer apply)',
+      );
     for (const g of gone) {
-      this.record({ kind: 'grant', action: 'expired', grant_id: g.id, worker: g.worker, worker_id: g.worker_id, by: g.by, scope: g.summary, expires_at: g.expires_at });
+      this.record({
+        kind: 'grant',
+        action: 'expired',
+        grant_id: g.id,
+        worker: g.worker,
+        worker_id: g.worker_id,
+        by: g.by,
+        scope: g.summary,
+        expires_at: g.expires_at,
+      });
     }
   }
 
@@ -686,7 +929,8 @@ export class Supervisor {
     person?: string,
     extra?: Record<string, unknown>,
   ): HookDecision {
-    let hook: HookDecision = decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
+    let hook: HookDecision =
+      decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
     const p = pending?.payload;
     const summary = p ? redactSummary(p.tool_name, p.tool_input) : undefined;
     const recorded = this.record({
@@ -715,14 +959,23 @@ export class Supervisor {
     if (!recorded && hook !== 'deny') {
       // A decision that cannot be recorded is not given: fail closed.
       hook = 'deny';
-      reason = 'toolgate denied this tool call: its decision could not be written to the audit trail (fail closed). Stop and report it.';
+      reason =
+        'toolgate denied this tool call: its decision could not be written to the audit trail (fail closed). Stop and report it.';
     }
     this.decisions++;
     const delivered = this.deliver(callId, hook, reason);
     if (!delivered) {
-      this.record({ kind: 'call_abandoned', call: callId, reason: 'the hook was gone when the decision was ready' });
+      this.record({
+        kind: 'call_abandoned',
+        call: callId,
+        reason: 'the hook was gone when the decision was ready',
+      });
     } else if (hook === 'allow' && worker && p) {
-      this.awaitingResult.set(`${worker.worker_id}:${p.tool_use_id}`, { tool: p.tool_name, session: p.session_id, at: this.now() });
+      this.awaitingResult.set(`${worker.worker_id}:${p.tool_use_id}`, {
+        tool: p.tool_name,
+        session: p.session_id,
+        at: this.now(),
+      });
     }
     this.cleanup(callId);
     return delivered ? hook : 'deny';
@@ -751,7 +1004,6 @@ export class Supervisor {
   private cleanup(callId: string): void {
     fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
     fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
-
   }
 
   // Appends an audit record; false (and logged) when it cannot be written.
@@ -843,8 +1095,18 @@ export class Supervisor {
           this.escalations.delete(entry.callId);
           this.publishEscalations();
         }
-        if (esc) this.record({ kind: 'escalation_closed', call: entry.callId, outcome: 'abandoned', waited_ms: this.now() - esc.openedAt });
-        this.record({ kind: 'call_abandoned', call: entry.callId, reason: 'the hook ended before a decision (Esc, or the worker died)' });
+        if (esc)
+          this.record({
+            kind: 'escalation_closed',
+            call: entry.callId,
+            outcome: 'abandoned',
+            waited_ms: this.now() - esc.openedAt,
+          });
+        this.record({
+          kind: 'call_abandoned',
+          call: entry.callId,
+          reason: 'the hook ended before a decision (Esc, or the worker died)',
+        });
         this.opts.logger.info({ call: entry.callId }, 'abandoned call cleaned up');
         this.cleanup(entry.callId);
       } else if (name.startsWith('.') && name.endsWith('.tmp')) {
@@ -860,7 +1122,10 @@ export class Supervisor {
 
 // A one-line readable summary of a (redacted) tool input: the command, the path, or compact JSON.
 export function oneLineSummary(tool: string, input: Record<string, unknown>, max = 160): string {
-  const pick = tool === 'Bash' ? input.command : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
+  const pick =
+    tool === 'Bash'
+      ? input.command
+      : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
   const text = (typeof pick === 'string' ? pick : JSON.stringify(input)).replace(/\s+/g, ' ').trim();
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }

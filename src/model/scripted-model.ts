@@ -72,7 +72,9 @@ export function planReply(scripts: Map<string, Script>, messages: Message[]): Sc
   const content = messages[promptIndex]!.content;
   // The prompt is the text block that carries the token (Claude Code may add other blocks to the same message).
   const prompt =
-    typeof content === 'string' ? content : (content.find((b) => b.type === 'text' && TOKEN.test(b.text ?? ''))?.text ?? '');
+    typeof content === 'string'
+      ? content
+      : (content.find((b) => b.type === 'text' && TOKEN.test(b.text ?? ''))?.text ?? '');
   const name = TOKEN.exec(prompt)![1]!;
   const script = scripts.get(name);
   if (!script) return { text: `no script named ${name}` };
@@ -108,7 +110,8 @@ function newId(prefix: string): string {
 function contentBlocks(step: ScriptedStep): Record<string, unknown>[] {
   const blocks: Record<string, unknown>[] = [];
   if (step.text !== undefined) blocks.push({ type: 'text', text: step.text });
-  for (const t of step.tools ?? []) blocks.push({ type: 'tool_use', id: newId('toolu_'), name: t.name, input: t.input });
+  for (const t of step.tools ?? [])
+    blocks.push({ type: 'tool_use', id: newId('toolu_'), name: t.name, input: t.input });
   return blocks;
 }
 
@@ -131,8 +134,16 @@ function writeStream(res: http.ServerResponse, model: string, step: ScriptedStep
   });
   blocks.forEach((b, index) => {
     if (b.type === 'text') {
-      sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: b.text } });
+      sse(res, 'content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'text', text: '' },
+      });
+      sse(res, 'content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: b.text },
+      });
     } else {
       sse(res, 'content_block_start', {
         type: 'content_block_start',

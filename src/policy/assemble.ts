@@ -24,7 +24,9 @@ export function assemblePolicy(layers: CompiledLayer[], opts: { observe?: boolea
     if (l.escalation) escalation = l.escalation;
   }
   const revision = createHash('sha256')
-    .update(ordered.map((l) => `${l.name}\u0000${l.hash}`).join('\u0001') + (opts.observe ? '\u0002observe' : ''))
+    .update(
+      ordered.map((l) => `${l.name}\u0000${l.hash}`).join('\u0001') + (opts.observe ? '\u0002observe' : ''),
+    )
     .digest('hex')
     .slice(0, 16);
   return {

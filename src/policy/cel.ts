@@ -1,5 +1,5 @@
 // CEL conditions: one typed environment, compile + type-check once, static size bounds, and the per-call activation.
-import type { ParseError} from '@marcbachmann/cel-js';
+import type { ParseError } from '@marcbachmann/cel-js';
 import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { CallInput } from './types.js';
 import type { SimpleCommand } from '../shell/types.js';
@@ -7,7 +7,12 @@ import { checkRegexSafety } from './regex-safety.js';
 import { LIMITS } from './schema.js';
 
 /** Static bounds (the library has no runtime cost budget): see docs/policy-language.md "Bounds". */
-export const CEL_LIMITS = { maxLength: LIMITS.celLength, maxAstNodes: 400, maxDepth: 32, maxNestedMacros: 2 } as const;
+export const CEL_LIMITS = {
+  maxLength: LIMITS.celLength,
+  maxAstNodes: 400,
+  maxDepth: 32,
+  maxNestedMacros: 2,
+} as const;
 
 class CelCommand {
   constructor(
@@ -71,17 +76,36 @@ let sharedEnv: Environment | undefined;
 function getEnvironment(): Environment {
   if (sharedEnv) return sharedEnv;
   const env = new Environment({
-    limits: { maxAstNodes: CEL_LIMITS.maxAstNodes, maxDepth: CEL_LIMITS.maxDepth, maxListElements: 100, maxMapEntries: 100 },
+    limits: {
+      maxAstNodes: CEL_LIMITS.maxAstNodes,
+      maxDepth: CEL_LIMITS.maxDepth,
+      maxListElements: 100,
+      maxMapEntries: 100,
+    },
   })
-    .registerType('Redirect', { ctor: CelRedirect, fields: { op: 'string', fd: 'int', target: 'string', dynamic: 'bool' } })
+    .registerType('Redirect', {
+      ctor: CelRedirect,
+      fields: { op: 'string', fd: 'int', target: 'string', dynamic: 'bool' },
+    })
     .registerType('Command', {
       ctor: CelCommand,
       fields: {
-        name: 'string', argv: 'list<string>', assigns: 'list<string>', via: 'list<string>', redirects: 'list<Redirect>',
-        depth: 'int', pipeline: 'int', position: 'int', dynamic: 'bool', text: 'string',
+        name: 'string',
+        argv: 'list<string>',
+        assigns: 'list<string>',
+        via: 'list<string>',
+        redirects: 'list<Redirect>',
+        depth: 'int',
+        pipeline: 'int',
+        position: 'int',
+        dynamic: 'bool',
+        text: 'string',
       },
     })
-    .registerType('Path', { ctor: CelPath, fields: { path: 'string', written: 'string', access: 'string', source: 'string', dynamic: 'string' } })
+    .registerType('Path', {
+      ctor: CelPath,
+      fields: { path: 'string', written: 'string', access: 'string', source: 'string', dynamic: 'string' },
+    })
     .registerType('Agent', { ctor: CelAgent, fields: { id: 'string', type: 'string' } });
   for (const [name, type] of Object.entries(CEL_VARIABLES)) env.registerVariable(name, type);
   sharedEnv = env;
@@ -105,7 +129,14 @@ export interface CelProgram {
 // Parses, bounds and type-checks one condition; returns the program or the first error (never throws).
 export function compileCel(source: string): { program?: CelProgram; error?: CelCompileError } {
   if (source.length > CEL_LIMITS.maxLength) {
-    return { error: err('CEL_TOO_LARGE', `condition is ${source.length} characters`, 0, `keep it under ${CEL_LIMITS.maxLength}`) };
+    return {
+      error: err(
+        'CEL_TOO_LARGE',
+        `condition is ${source.length} characters`,
+        0,
+        `keep it under ${CEL_LIMITS.maxLength}`,
+      ),
+    };
   }
   let run: ParseResult;
   try {
@@ -114,8 +145,14 @@ export function compileCel(source: string): { program?: CelProgram; error?: CelC
     const pe = e as ParseError;
     const tooBig = /limit|exceed|maximum/i.test(pe.message);
     return {
-      error: err(tooBig ? 'CEL_TOO_LARGE' : 'CEL_SYNTAX', firstLine(pe.message), pe.range?.start ?? 0,
-        tooBig ? `at most ${CEL_LIMITS.maxAstNodes} nodes and depth ${CEL_LIMITS.maxDepth}` : 'check the CEL syntax'),
+      error: err(
+        tooBig ? 'CEL_TOO_LARGE' : 'CEL_SYNTAX',
+        firstLine(pe.message),
+        pe.range?.start ?? 0,
+        tooBig
+          ? `at most ${CEL_LIMITS.maxAstNodes} nodes and depth ${CEL_LIMITS.maxDepth}`
+          : 'check the CEL syntax',
+      ),
     };
   }
   const bound = checkAst(run.ast);
@@ -124,12 +161,25 @@ export function compileCel(source: string): { program?: CelProgram; error?: CelC
   if (!checked.valid) {
     const e = checked.error;
     return {
-      error: err('CEL_TYPE', firstLine(e?.message ?? 'type error'), e?.range?.start ?? 0,
-        `variables: ${Object.entries(CEL_VARIABLES).map(([k, v]) => `${k}: ${v}`).join(', ')}; guard optional input fields with has()`),
+      error: err(
+        'CEL_TYPE',
+        firstLine(e?.message ?? 'type error'),
+        e?.range?.start ?? 0,
+        `variables: ${Object.entries(CEL_VARIABLES)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')}; guard optional input fields with has()`,
+      ),
     };
   }
   if (checked.type !== 'bool') {
-    return { error: err('CEL_NOT_BOOL', `condition returns ${checked.type ?? 'unknown'}, not bool`, 0, 'compare explicitly, e.g. input.flag == true') };
+    return {
+      error: err(
+        'CEL_NOT_BOOL',
+        `condition returns ${checked.type ?? 'unknown'}, not bool`,
+        0,
+        'compare explicitly, e.g. input.flag == true',
+      ),
+    };
   }
   return { program: { source, run, constantFalse: isConstantFalse(run) } };
 }
@@ -158,14 +208,25 @@ function checkAst(root: ASTNode): CelCompileError | undefined {
       const [name] = n.args as [string, ...unknown[]];
       if (MACROS.has(name) && n.op === 'rcall') depth++;
       if (depth > CEL_LIMITS.maxNestedMacros) {
-        found = err('CEL_TOO_LARGE', `more than ${CEL_LIMITS.maxNestedMacros} nested comprehensions`, n.start, 'flatten the condition');
+        found = err(
+          'CEL_TOO_LARGE',
+          `more than ${CEL_LIMITS.maxNestedMacros} nested comprehensions`,
+          n.start,
+          'flatten the condition',
+        );
         return;
       }
       if (name === 'matches') {
-        const argList = (n.op === 'rcall' ? (n.args as [string, ASTNode, ASTNode[]])[2] : (n.args as [string, ASTNode[]])[1]);
+        const argList =
+          n.op === 'rcall' ? (n.args as [string, ASTNode, ASTNode[]])[2] : (n.args as [string, ASTNode[]])[1];
         const re = argList[argList.length - 1];
         if (!re || re.op !== 'value' || typeof re.args !== 'string') {
-          found = err('REGEX_UNSAFE', 'matches() needs a literal regex', n.start, 'write the regex as a string literal');
+          found = err(
+            'REGEX_UNSAFE',
+            'matches() needs a literal regex',
+            n.start,
+            'write the regex as a string literal',
+          );
           return;
         }
         const safety = checkRegexSafety(re.args);
@@ -207,7 +268,18 @@ const EMPTY_COMMAND = new CelCommand('', [], [], [], [], 0n, 0n, 0n, false, '');
 // Converts one simple command into its typed CEL value (ints as BigInt).
 function toCelCommand(c: SimpleCommand): CelCommand {
   const redirects = c.redirects.map((r) => new CelRedirect(r.op, BigInt(r.fd), r.target, r.dynamic));
-  return new CelCommand(c.name, c.argv, c.assigns, c.via, redirects, BigInt(c.depth), BigInt(c.pipeline), BigInt(c.position), c.dynamic, c.text);
+  return new CelCommand(
+    c.name,
+    c.argv,
+    c.assigns,
+    c.via,
+    redirects,
+    BigInt(c.depth),
+    BigInt(c.pipeline),
+    BigInt(c.position),
+    c.dynamic,
+    c.text,
+  );
 }
 
 // Builds the activation shared by all conditions of one evaluation.
@@ -231,7 +303,12 @@ export function buildActivation(call: CallInput): { base: CelActivation; command
 }
 
 // Runs a condition; a non-bool result counts as an error (the caller fails closed).
-export function runCel(program: CelProgram, activation: CelActivation, unit: number | undefined, commands: CelCommand[]): boolean {
+export function runCel(
+  program: CelProgram,
+  activation: CelActivation,
+  unit: number | undefined,
+  commands: CelCommand[],
+): boolean {
   // The activation belongs to this one evaluation, so setting the current command in place is safe.
   activation['command'] = unit === undefined ? EMPTY_COMMAND : (commands[unit] ?? EMPTY_COMMAND);
   const v: unknown = program.run(activation);

@@ -63,7 +63,14 @@ function checkIds(doc: { rules: Slots }, ctx: Ctx): void {
   doc.rules.forEach((r, i) => {
     if (!r) return;
     const first = seen.get(r.id);
-    if (first !== undefined) report(ctx, 'DUPLICATE_ID', ['rules', i, 'id'], `rule id "${r.id}" is already used by rules[${first}]`, { hint: 'give every rule its own id' });
+    if (first !== undefined)
+      report(
+        ctx,
+        'DUPLICATE_ID',
+        ['rules', i, 'id'],
+        `rule id "${r.id}" is already used by rules[${first}]`,
+        { hint: 'give every rule its own id' },
+      );
     else seen.set(r.id, i);
   });
   doc.rules.forEach((r, i) => {
@@ -72,7 +79,9 @@ function checkIds(doc: { rules: Slots }, ctx: Ctx): void {
       const ti = seen.get(target);
       const where = ['rules', i, 'overrides', j];
       if (ti === undefined) {
-        report(ctx, 'UNKNOWN_RULE', where, `no rule "${target}" in this file`, { hint: 'an exception can only override a rule of the same file' });
+        report(ctx, 'UNKNOWN_RULE', where, `no rule "${target}" in this file`, {
+          hint: 'an exception can only override a rule of the same file',
+        });
       } else if (rankOf((doc.rules[ti] as RuleDoc).decision) <= rankOf(r.decision)) {
         report(ctx, 'OVERRIDE_INVALID', where, `"${target}" is not stricter than this rule`, {
           hint: 'an exception carves a less strict verdict out of a stricter rule (e.g. allow under a deny)',
@@ -90,14 +99,22 @@ function checkDeadRules(docs: Slots, rules: CompiledRule[], ctx: Ctx): void {
     if (!d || !r || r.id !== d.id || rules.indexOf(r) !== ruleIndex(rules, docs, i)) return;
     const warn = (msg: string, hint: string, path: (string | number)[] = ['rules', i]) =>
       report(ctx, 'DEAD_RULE', path, msg, { severity: 'warning', hint });
-    if (r.when?.constantFalse) warn('the condition is always false', 'remove the rule or fix the condition', ['rules', i, 'when']);
-    if (r.commands && r.tools && !r.tools('Bash')) warn('commands only exist in Bash calls, but the rule does not apply to Bash', 'add Bash to tools');
+    if (r.when?.constantFalse)
+      warn('the condition is always false', 'remove the rule or fix the condition', ['rules', i, 'when']);
+    if (r.commands && r.tools && !r.tools('Bash'))
+      warn('commands only exist in Bash calls, but the rule does not apply to Bash', 'add Bash to tools');
     const shadow = findShadow(d, i, docs);
     if (shadow !== undefined) {
-      report(ctx, 'SHADOWED_RULE', ['rules', i], `every call this rule matches is also matched by the stricter rule "${docs[shadow]?.id}"`, {
-        severity: 'warning',
-        hint: 'remove it, or make it an exception with overrides: [' + (docs[shadow]?.id ?? '') + ']',
-      });
+      report(
+        ctx,
+        'SHADOWED_RULE',
+        ['rules', i],
+        `every call this rule matches is also matched by the stricter rule "${docs[shadow]?.id}"`,
+        {
+          severity: 'warning',
+          hint: 'remove it, or make it an exception with overrides: [' + (docs[shadow]?.id ?? '') + ']',
+        },
+      );
     }
   });
 }
@@ -107,7 +124,13 @@ function findShadow(rule: RuleDoc, index: number, docs: Slots): number | undefin
   const mine = toolsOf(rule);
   for (let j = 0; j < docs.length; j++) {
     const other = docs[j];
-    if (!other || j === index || rankOf(other.decision) <= rankOf(rule.decision) || rule.overrides?.includes(other.id)) continue;
+    if (
+      !other ||
+      j === index ||
+      rankOf(other.decision) <= rankOf(rule.decision) ||
+      rule.overrides?.includes(other.id)
+    )
+      continue;
     if (other.when || other.rate || other.paths || other.paths_not || other.access) continue;
     if (other.commands && JSON.stringify(other.commands) !== JSON.stringify(rule.commands)) continue;
     const theirs = toolsOf(other);
@@ -128,7 +151,13 @@ function toolsOf(r: RuleDoc): string[] | null {
 
 // Validates each element of a list on its own (so one bad rule does not hide the others' problems).
 // Keeps positions: an invalid element leaves a hole, so later diagnostics still name the right index.
-function validateEach<T>(list: unknown, schema: z.ZodType<T>, key: string, src: SourceFile, diagnostics: Diagnostic[]): (T | undefined)[] {
+function validateEach<T>(
+  list: unknown,
+  schema: z.ZodType<T>,
+  key: string,
+  src: SourceFile,
+  diagnostics: Diagnostic[],
+): (T | undefined)[] {
   if (!Array.isArray(list)) return [];
   return list.map((item, i) => {
     const r = schema.safeParse(item);

@@ -61,8 +61,15 @@ export function toRate(doc: RateDoc | undefined): RateSpec | null {
 export function compileRule(rule: RuleDoc, index: number, ctx: RuleContext): CompiledRule | undefined {
   const at = (...p: (string | number)[]) => ['rules', index, ...p];
   const before = ctx.diagnostics.filter((d) => d.severity === 'error').length;
-  const toolList = rule.tools === undefined ? undefined : typeof rule.tools === 'string' ? [rule.tools] : rule.tools;
-  toolList?.forEach((t, i) => checkToolPattern(t, rule.tools === undefined || typeof rule.tools === 'string' ? at('tools') : at('tools', i), ctx));
+  const toolList =
+    rule.tools === undefined ? undefined : typeof rule.tools === 'string' ? [rule.tools] : rule.tools;
+  toolList?.forEach((t, i) =>
+    checkToolPattern(
+      t,
+      rule.tools === undefined || typeof rule.tools === 'string' ? at('tools') : at('tools', i),
+      ctx,
+    ),
+  );
   rule.commands?.forEach((p, i) => {
     if (prefixWords(p)) return;
     const source = (p as { regex: string }).regex;
@@ -78,14 +85,21 @@ export function compileRule(rule: RuleDoc, index: number, ctx: RuleContext): Com
   for (const key of ['paths', 'paths_not'] as const) {
     rule[key]?.forEach((g, i) => {
       const s = splitGlob(g);
-      if ('error' in s) report(ctx, 'GLOB_INVALID', at(key, i), `"${g}": ${s.error}`, { hint: `e.g. **/${g} (anywhere) or \${cwd}/${g} (the workspace)` });
+      if ('error' in s)
+        report(ctx, 'GLOB_INVALID', at(key, i), `"${g}": ${s.error}`, {
+          hint: `e.g. **/${g} (anywhere) or \${cwd}/${g} (the workspace)`,
+        });
     });
   }
   let when = null;
   if (rule.when !== undefined) {
     const r = compileCel(rule.when);
     if (r.error) {
-      report(ctx, r.error.code, at('when'), r.error.message, { hint: r.error.hint, expected: 'a CEL expression returning bool', offset: r.error.offset });
+      report(ctx, r.error.code, at('when'), r.error.message, {
+        hint: r.error.hint,
+        expected: 'a CEL expression returning bool',
+        offset: r.error.offset,
+      });
     } else when = r.program ?? null;
   }
   if (ctx.diagnostics.filter((d) => d.severity === 'error').length > before) return undefined;
@@ -96,7 +110,9 @@ export function compileRule(rule: RuleDoc, index: number, ctx: RuleContext): Com
     layer: ctx.layer,
     verdict: rule.decision,
     reason: rule.reason,
-    tools: toolList ? compileToolMatcher(toolList) : defaultToolScope(rule.commands !== undefined, pathsGiven),
+    tools: toolList
+      ? compileToolMatcher(toolList)
+      : defaultToolScope(rule.commands !== undefined, pathsGiven),
     commands: rule.commands ? compileCommandPatterns(rule.commands) : null,
     paths: pathsGiven
       ? {
@@ -129,6 +145,8 @@ function checkToolPattern(pattern: string, path: (string | number)[], ctx: RuleC
   const guess = suggestTool(pattern, ctx.knownTools);
   report(ctx, 'UNKNOWN_TOOL', path, `no known tool matches "${pattern}"`, {
     expected: 'a Claude Code tool name, a glob over them, or mcp__server__tool',
-    hint: guess ? `did you mean "${guess}"? (a new tool can be declared in extra_tools)` : 'declare new tools in extra_tools',
+    hint: guess
+      ? `did you mean "${guess}"? (a new tool can be declared in extra_tools)`
+      : 'declare new tools in extra_tools',
   });
 }

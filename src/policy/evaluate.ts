@@ -41,7 +41,8 @@ export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFac
     const matches: Match[] = [];
     for (const rule of candidates) {
       const because = matchRule(rule, call, unit, cel);
-      if (because) matches.push({ rule, verdict: applyRate(rule, call, rates, rateMemo, rateKeys, because), because });
+      if (because)
+        matches.push({ rule, verdict: applyRate(rule, call, rates, rateMemo, rateKeys, because), because });
     }
     const kept = dropOverridden(matches, trace);
     if (kept.length === 0) usedDefault = true;
@@ -50,7 +51,13 @@ export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFac
       if (seen.has(m.rule)) continue;
       seen.add(m.rule);
       const reason = m.verdict === m.rule.verdict ? m.rule.reason : `${m.rule.reason} (rate limit reached)`;
-      found.push({ label: ruleLabel(m.rule), verdict: m.verdict, reason, escalation: m.rule.escalation, floor: m.rule.layer === 'floor' });
+      found.push({
+        label: ruleLabel(m.rule),
+        verdict: m.verdict,
+        reason,
+        escalation: m.rule.escalation,
+        floor: m.rule.layer === 'floor',
+      });
     }
   }
   for (const layer of policy.layers) {
@@ -60,18 +67,36 @@ export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFac
     if (rates.count(key, call.now - layer.rate.windowMs) >= layer.rate.max) {
       const why = `${layer.rate.max} calls in ${layer.rate.windowMs / 1000}s already (overall limit of ${layer.name})`;
       addTrace(trace, `rate:${layer.name}`, layer.rate.beyond, 'overall rate limit reached', [why]);
-      found.push({ label: `rate:${layer.name}`, verdict: layer.rate.beyond, reason: `rate limit reached: ${why}; wait before trying again`, escalation: policy.escalation, floor: false });
+      found.push({
+        label: `rate:${layer.name}`,
+        verdict: layer.rate.beyond,
+        reason: `rate limit reached: ${why}; wait before trying again`,
+        escalation: policy.escalation,
+        floor: false,
+      });
     }
   }
   if (unknown.length > 0) {
     addTrace(trace, 'unknown', policy.unknown, 'part of the call could not be judged', unknown);
     const reason = `toolgate could not judge part of this call (${unknown[0] ?? ''}); write it plainly, one simple command at a time`;
-    found.push({ label: 'unknown', verdict: policy.unknown, reason, escalation: policy.escalation, floor: false });
+    found.push({
+      label: 'unknown',
+      verdict: policy.unknown,
+      reason,
+      escalation: policy.escalation,
+      floor: false,
+    });
   }
   if (usedDefault) {
     const reason = `no rule matched; the default is ${policy.default}`;
     addTrace(trace, 'default', policy.default, reason, [`default from ${policy.defaultFrom}`]);
-    found.push({ label: 'default', verdict: policy.default, reason, escalation: policy.escalation, floor: false });
+    found.push({
+      label: 'default',
+      verdict: policy.default,
+      reason,
+      escalation: policy.escalation,
+      floor: false,
+    });
   }
   let top = found[0] as Contribution;
   for (const c of found) if (rankOf(c.verdict) > rankOf(top.verdict)) top = c;
@@ -84,7 +109,10 @@ export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFac
     observe: policy.observe && !top.floor,
     rateKeys,
   };
-  if (top.verdict === 'escalate') decision.escalation = mergeEscalation(found.filter((c) => c.verdict === 'escalate').map((c) => c.escalation));
+  if (top.verdict === 'escalate')
+    decision.escalation = mergeEscalation(
+      found.filter((c) => c.verdict === 'escalate').map((c) => c.escalation),
+    );
   return decision;
 }
 
@@ -92,7 +120,13 @@ function ruleLabel(rule: CompiledRule): string {
   return rule.layer === 'floor' ? `floor:${rule.id}` : rule.id;
 }
 
-function addTrace(trace: Map<CompiledRule | string, RuleMatch>, key: CompiledRule | string, verdict: Verdict, reason: string, because: string[]): void {
+function addTrace(
+  trace: Map<CompiledRule | string, RuleMatch>,
+  key: CompiledRule | string,
+  verdict: Verdict,
+  reason: string,
+  because: string[],
+): void {
   const existing = trace.get(key);
   if (existing) {
     for (const b of because) if (!existing.because.includes(b)) existing.because.push(b);
@@ -113,7 +147,10 @@ function dropOverridden(matches: Match[], trace: Map<CompiledRule | string, Rule
   return matches.filter((m) => {
     if (!lifted.has(`${m.rule.layer}\u0000${m.rule.id}`)) return true;
     const by = matches.find((x) => x.rule.layer === m.rule.layer && x.rule.overrides.includes(m.rule.id));
-    addTrace(trace, `lifted:${m.rule.layer}:${m.rule.id}`, m.verdict, m.rule.reason, [...m.because, `lifted by exception ${by?.rule.id ?? '?'}`]);
+    addTrace(trace, `lifted:${m.rule.layer}:${m.rule.id}`, m.verdict, m.rule.reason, [
+      ...m.because,
+      `lifted by exception ${by?.rule.id ?? '?'}`,
+    ]);
     return false;
   });
 }
@@ -159,7 +196,9 @@ function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelStat
     } catch (e) {
       // Fail closed: a condition that errors never allows, and makes deny/escalate rules match.
       if (rule.verdict === 'allow' || rule.overrides.length > 0) return null;
-      because.push(`condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`);
+      because.push(
+        `condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`,
+      );
     }
   }
   if (because.length === 0) because.push(`tool ${call.tool}`);
@@ -176,12 +215,18 @@ function matchPaths(rule: CompiledRule, call: CallInput, unit: Unit): string | n
     count++;
     // A path holding an expansion is a guess: it never satisfies an allow rule or an exception.
     if (cond.quantifier === 'all' && p.dynamic === 'expansion') return null;
-    const ok = (!cond.include || cond.include(p.path, call.cwd, call.home)) && !(cond.exclude && cond.exclude(p.path, call.cwd, call.home));
-    if (ok && cond.quantifier === 'any') return `path ${p.path} (${p.access}) matched [${cond.globs.join(', ')}]`;
+    const ok =
+      (!cond.include || cond.include(p.path, call.cwd, call.home)) &&
+      !(cond.exclude && cond.exclude(p.path, call.cwd, call.home));
+    if (ok && cond.quantifier === 'any')
+      return `path ${p.path} (${p.access}) matched [${cond.globs.join(', ')}]`;
     if (!ok && cond.quantifier === 'all') return null;
     last = p.path;
   }
-  if (cond.quantifier === 'all' && count > 0) return count === 1 ? `path ${last} matched [${cond.globs.join(', ')}]` : `all ${count} paths matched [${cond.globs.join(', ')}]`;
+  if (cond.quantifier === 'all' && count > 0)
+    return count === 1
+      ? `path ${last} matched [${cond.globs.join(', ')}]`
+      : `all ${count} paths matched [${cond.globs.join(', ')}]`;
   return null;
 }
 
@@ -200,9 +245,13 @@ function applyRate(
     const key = `${call.worker}\u0000${rule.layer}\u0000${rule.id}`;
     keys.push(key);
     const n = rates.count(key, call.now - rule.rate.windowMs);
-    r = n >= rule.rate.max
-      ? { verdict: stricter(rule.verdict, rule.rate.beyond), because: `rate limit reached: ${n} of at most ${rule.rate.max} calls in ${rule.rate.windowMs / 1000}s` }
-      : { verdict: rule.verdict, because: '' };
+    r =
+      n >= rule.rate.max
+        ? {
+            verdict: stricter(rule.verdict, rule.rate.beyond),
+            because: `rate limit reached: ${n} of at most ${rule.rate.max} calls in ${rule.rate.windowMs / 1000}s`,
+          }
+        : { verdict: rule.verdict, because: '' };
     memo.set(rule, r);
   }
   if (r.because) because.push(r.because);

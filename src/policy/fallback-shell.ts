@@ -2,12 +2,39 @@
 // plain redirections; anything else (substitutions, subshells, heredocs, bash -c) is reported as unknown.
 import type { ParsedShell, PathAccess, PathRef, Redirect, SimpleCommand } from '../shell/types.js';
 
-const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'command', 'exec', 'timeout', 'xargs', 'doas']);
+const WRAPPERS = new Set([
+  'sudo',
+  'env',
+  'nice',
+  'nohup',
+  'time',
+  'command',
+  'exec',
+  'timeout',
+  'xargs',
+  'doas',
+]);
 const NESTED = new Set(['bash', 'sh', 'zsh', 'dash', 'eval', 'source', '.']);
 const DELETE = new Set(['rm', 'rmdir', 'shred', 'unlink']);
 const WRITE = new Set(['touch', 'mkdir', 'tee', 'truncate', 'chmod', 'chown', 'chgrp']);
 const COPY = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
-const READ = new Set(['cat', 'head', 'tail', 'less', 'more', 'wc', 'diff', 'ls', 'stat', 'file', 'sort', 'uniq', 'grep', 'rg', 'find']);
+const READ = new Set([
+  'cat',
+  'head',
+  'tail',
+  'less',
+  'more',
+  'wc',
+  'diff',
+  'ls',
+  'stat',
+  'file',
+  'sort',
+  'uniq',
+  'grep',
+  'rg',
+  'find',
+]);
 
 interface Token {
   kind: 'word' | 'op';
@@ -18,8 +45,15 @@ interface Token {
 // Parses shell text into simple commands, or reports what it cannot see through.
 export function parseShellFallback(text: string): ParsedShell {
   const unknowns: ParsedShell['unknowns'] = [];
-  if (/\$\(|`|<\(|>\(|<<|\$\{?[A-Za-z_]*\}?\s*\(/.test(text) || /(^|[\s;&|])[({]/.test(text) || /[)}](\s|;|$)/.test(text)) {
-    unknowns.push({ reason: 'substitution, subshell, group or heredoc (not supported by the fallback parser)', text });
+  if (
+    /\$\(|`|<\(|>\(|<<|\$\{?[A-Za-z_]*\}?\s*\(/.test(text) ||
+    /(^|[\s;&|])[({]/.test(text) ||
+    /[)}](\s|;|$)/.test(text)
+  ) {
+    unknowns.push({
+      reason: 'substitution, subshell, group or heredoc (not supported by the fallback parser)',
+      text,
+    });
   }
   let tokens: Token[];
   try {
@@ -54,9 +88,17 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i] as string;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '#' ) { while (i < text.length && text[i] !== '\n') i++; continue; }
-    const op = /^(\|\||&&|\|&|;;|[;&|\n]|&>>|&>|\d*>>|\d*>&\d*|\d*>\||\d*>|\d*<>|\d*<&|\d*<)/.exec(text.slice(i));
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    const op = /^(\|\||&&|\|&|;;|[;&|\n]|&>>|&>|\d*>>|\d*>&\d*|\d*>\||\d*>|\d*<>|\d*<&|\d*<)/.exec(
+      text.slice(i),
+    );
     if (op && !(c >= '0' && c <= '9' && !/^\d+[<>]/.test(text.slice(i)))) {
       out.push({ kind: 'op', text: op[0], dynamic: false });
       i += op[0].length;
@@ -95,7 +137,12 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-function buildCommand(tokens: Token[], pipeline: number, position: number, unknowns: ParsedShell['unknowns']): SimpleCommand {
+function buildCommand(
+  tokens: Token[],
+  pipeline: number,
+  position: number,
+  unknowns: ParsedShell['unknowns'],
+): SimpleCommand {
   const redirects: Redirect[] = [];
   const words: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -104,22 +151,47 @@ function buildCommand(tokens: Token[], pipeline: number, position: number, unkno
       const target = tokens[i + 1];
       i++;
       const fd = /^\d+/.exec(t.text)?.[0];
-      redirects.push({ op: t.text.replace(/^\d+/, ''), fd: fd ? Number(fd) : t.text.includes('<') ? 0 : 1, target: target?.text ?? '', dynamic: target?.dynamic ?? true });
+      redirects.push({
+        op: t.text.replace(/^\d+/, ''),
+        fd: fd ? Number(fd) : t.text.includes('<') ? 0 : 1,
+        target: target?.text ?? '',
+        dynamic: target?.dynamic ?? true,
+      });
     } else words.push(t);
   }
   const assigns: string[] = [];
-  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]?.text ?? '')) assigns.push((words.shift() as Token).text);
+  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]?.text ?? ''))
+    assigns.push((words.shift() as Token).text);
   const via: string[] = [];
   while (words.length && WRAPPERS.has(baseName(words[0]?.text ?? ''))) {
     via.push(baseName((words.shift() as Token).text));
-    while (words.length && (/^-/.test(words[0]?.text ?? '') || /=/.test(words[0]?.text ?? '') || /^\d+[smhd]?$/.test(words[0]?.text ?? ''))) words.shift();
+    while (
+      words.length &&
+      (/^-/.test(words[0]?.text ?? '') ||
+        /=/.test(words[0]?.text ?? '') ||
+        /^\d+[smhd]?$/.test(words[0]?.text ?? ''))
+    )
+      words.shift();
   }
   const argv = words.map((w) => w.text);
   const name = commandName(argv[0] ?? '');
   const text = tokens.map((t) => t.text).join(' ');
-  if (NESTED.has(name) && argv.length > 1) unknowns.push({ reason: `${name} runs other shell text (not supported by the fallback parser)`, text });
+  if (NESTED.has(name) && argv.length > 1)
+    unknowns.push({ reason: `${name} runs other shell text (not supported by the fallback parser)`, text });
   const dynamic = words.some((w) => w.dynamic);
-  return { name, argv, assigns, redirects, paths: pathsOf(name, argv, redirects), via, depth: 0, pipeline, position, dynamic, text };
+  return {
+    name,
+    argv,
+    assigns,
+    redirects,
+    paths: pathsOf(name, argv, redirects),
+    via,
+    depth: 0,
+    pipeline,
+    position,
+    dynamic,
+    text,
+  };
 }
 
 function baseName(w: string): string {
@@ -127,7 +199,10 @@ function baseName(w: string): string {
 }
 
 function commandName(w: string): string {
-  return baseName(w).replace(/^\\/, '').replace(/^(python|pip|node|ruby|perl|php)(\d+)(\.\d+)*$/, '$1$2').replace(/^(python|pip)(\d)\d*$/, '$1$2');
+  return baseName(w)
+    .replace(/^\\/, '')
+    .replace(/^(python|pip|node|ruby|perl|php)(\d+)(\.\d+)*$/, '$1$2')
+    .replace(/^(python|pip)(\d)\d*$/, '$1$2');
 }
 
 function pathsOf(name: string, argv: string[], redirects: Redirect[]): PathRef[] {

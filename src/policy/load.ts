@@ -24,7 +24,10 @@ export interface LoadResult {
 }
 
 // Compiles text of one file (exported for tests and tools that hold the text already).
-export function compileText(file: string, text: string): { layer?: CompiledLayer; diagnostics: Diagnostic[] } {
+export function compileText(
+  file: string,
+  text: string,
+): { layer?: CompiledLayer; diagnostics: Diagnostic[] } {
   const r = compileLayer(parseSource(file, text));
   return { ...r, diagnostics: sortDiagnostics(r.diagnostics) };
 }
@@ -40,7 +43,13 @@ export function loadPolicy(files: string[], opts: LoadOptions = {}): LoadResult 
       text = read(file);
     } catch (e) {
       diagnostics.push({
-        severity: 'error', code: 'FILE_UNREADABLE', message: (e as Error).message, file, line: 0, col: 0, path: '',
+        severity: 'error',
+        code: 'FILE_UNREADABLE',
+        message: (e as Error).message,
+        file,
+        line: 0,
+        col: 0,
+        path: '',
         hint: 'check the path and its permissions',
       });
       continue;
@@ -52,7 +61,13 @@ export function loadPolicy(files: string[], opts: LoadOptions = {}): LoadResult 
     } catch (e) {
       // A bug in the compiler must not throw out of the loader: report it, keep the last good policy in force.
       diagnostics.push({
-        severity: 'error', code: 'SCHEMA', message: `internal error while compiling: ${(e as Error).message}`, file, line: 0, col: 0, path: '',
+        severity: 'error',
+        code: 'SCHEMA',
+        message: `internal error while compiling: ${(e as Error).message}`,
+        file,
+        line: 0,
+        col: 0,
+        path: '',
         hint: 'please report this; the previous policy stays in force',
       });
     }

@@ -32,7 +32,9 @@ export function compilePathGlobs(globs: readonly string[]): PathTest {
   }
   const opts = { dot: true, nonegate: true };
   const make = (b: Base): RelTest | null =>
-    by[b].length || base[b] ? { glob: by[b].length ? picomatch(by[b], opts) : () => false, base: base[b] } : null;
+    by[b].length || base[b]
+      ? { glob: by[b].length ? picomatch(by[b], opts) : () => false, base: base[b] }
+      : null;
   const abs = make('abs');
   const home = make('home');
   const cwd = make('cwd');

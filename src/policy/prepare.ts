@@ -34,7 +34,12 @@ export function prepareCall(payload: HookPayload, ctx: PrepareContext, deps: Pre
   if (file) {
     const written = input[file.field];
     if (typeof written === 'string' && written !== '') {
-      paths.push({ path: deps.resolvePath(written, cwd, ctx.home), written, access: file.access, source: 'input' });
+      paths.push({
+        path: deps.resolvePath(written, cwd, ctx.home),
+        written,
+        access: file.access,
+        source: 'input',
+      });
     } else if (file.access === 'write') {
       // A write with no usable path cannot be judged by path rules: treat the workspace itself as touched.
       paths.push({ path: cwd, written: String(written ?? ''), access: 'unknown', source: 'input' });
@@ -44,14 +49,23 @@ export function prepareCall(payload: HookPayload, ctx: PrepareContext, deps: Pre
     const command = input['command'];
     let shell: ParsedShell;
     try {
-      shell = typeof command === 'string' ? deps.parseShell(command) : { commands: [], unknowns: [], error: 'no command text' };
+      shell =
+        typeof command === 'string'
+          ? deps.parseShell(command)
+          : { commands: [], unknowns: [], error: 'no command text' };
     } catch (e) {
       shell = { commands: [], unknowns: [], error: `parser failed: ${(e as Error).message}` };
     }
     call.shell = shell;
     shell.commands.forEach((c, index) => {
       for (const ref of c.paths) {
-        const resolved: ResolvedPath = { path: deps.resolvePath(ref.path, cwd, ctx.home), written: ref.path, access: ref.access, source: ref.source, command: index };
+        const resolved: ResolvedPath = {
+          path: deps.resolvePath(ref.path, cwd, ctx.home),
+          written: ref.path,
+          access: ref.access,
+          source: ref.source,
+          command: index,
+        };
         const dynamic = dynamicKind(ref.path, ref.dynamic === true);
         if (dynamic) resolved.dynamic = dynamic;
         paths.push(resolved);

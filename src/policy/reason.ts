@@ -6,7 +6,8 @@ export const MAX_REASON = 1500;
 // Describes the call in a few words: the command for Bash, the path for file tools, else the tool name.
 export function describeCall(call: CallInput): string {
   const cmd = call.input['command'];
-  if (call.tool === 'Bash' && typeof cmd === 'string') return `Bash command \`${clip(cmd.replace(/\s+/g, ' ').trim(), 200)}\``;
+  if (call.tool === 'Bash' && typeof cmd === 'string')
+    return `Bash command \`${clip(cmd.replace(/\s+/g, ' ').trim(), 200)}\``;
   const first = call.paths.find((p) => p.source === 'input');
   if (first) return `${call.tool} on ${clip(first.path, 200)}`;
   return `${call.tool} call`;

@@ -21,7 +21,12 @@ export function checkRegexSafety(source: string): RegexCheck {
   try {
     new RegExp(source);
   } catch (e) {
-    return { ok: false, offset: 0, message: `invalid regex: ${(e as Error).message}`, hint: 'fix the regex syntax' };
+    return {
+      ok: false,
+      offset: 0,
+      message: `invalid regex: ${(e as Error).message}`,
+      hint: 'fix the regex syntax',
+    };
   }
   const stack: Group[] = [{ start: 0, hasUnbounded: false, hasAlternation: false }];
   let dotStars = 0;
@@ -66,13 +71,23 @@ export function checkRegexSafety(source: string): RegexCheck {
     if (q) {
       if (q.unbounded) {
         if (lastAtom?.kind === 'group' && (lastAtom.group.hasUnbounded || lastAtom.group.hasAlternation)) {
-          const what = lastAtom.group.hasUnbounded ? 'a repeated group that itself repeats' : 'a repeated alternation';
-          return fail(lastAtom.group.start, `${what} can backtrack catastrophically`, 'flatten it, e.g. (a+)+ -> a+, (a|b)* -> [ab]*');
+          const what = lastAtom.group.hasUnbounded
+            ? 'a repeated group that itself repeats'
+            : 'a repeated alternation';
+          return fail(
+            lastAtom.group.start,
+            `${what} can backtrack catastrophically`,
+            'flatten it, e.g. (a+)+ -> a+, (a|b)* -> [ab]*',
+          );
         }
         top.hasUnbounded = true;
         if (lastAtom?.kind === 'atom' && lastAtom.dot) dotStars++;
         if (dotStars >= 3) {
-          return fail(i, 'three or more unbounded wildcards backtrack polynomially on long input', 'anchor the regex or use a prefix pattern');
+          return fail(
+            i,
+            'three or more unbounded wildcards backtrack polynomially on long input',
+            'anchor the regex or use a prefix pattern',
+          );
         }
       }
       i = q.end;

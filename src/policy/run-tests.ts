@@ -6,7 +6,12 @@ import type { TestCaseDoc } from './schema.js';
 import type { Decision, RateFacts, Verdict } from './types.js';
 
 /** Where test calls happen unless a case says otherwise. */
-export const TEST_DEFAULTS = { cwd: '/home/user/project', home: '/home/user', worker: 'test', now: '2026-01-05T12:00:00Z' } as const;
+export const TEST_DEFAULTS = {
+  cwd: '/home/user/project',
+  home: '/home/user',
+  worker: 'test',
+  now: '2026-01-05T12:00:00Z',
+} as const;
 
 export interface TestResult {
   file: string;
@@ -20,7 +25,12 @@ export interface TestResult {
 const NO_RATES: RateFacts = { count: () => 0 };
 
 // Runs the cases of one file; each result says what was expected and what came out.
-export function runTestCases(policy: CompiledPolicy, file: string, cases: readonly TestCaseDoc[], deps: PrepareDeps): TestResult[] {
+export function runTestCases(
+  policy: CompiledPolicy,
+  file: string,
+  cases: readonly TestCaseDoc[],
+  deps: PrepareDeps,
+): TestResult[] {
   return cases.map((tc) => {
     const c = tc.call;
     const home = c.home ?? TEST_DEFAULTS.home;

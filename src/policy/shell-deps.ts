@@ -13,10 +13,17 @@ let cached: Promise<ShellDeps> | undefined;
 // Loads (once) the shell module's parser, awaiting its initialisation; never rejects.
 export function loadShellDeps(): Promise<ShellDeps> {
   cached ??= (async (): Promise<ShellDeps> => {
-    const fallback: ShellDeps = { parseShell: parseShellFallback, resolvePath: resolvePathLexically, source: 'fallback' };
+    const fallback: ShellDeps = {
+      parseShell: parseShellFallback,
+      resolvePath: resolvePathLexically,
+      source: 'fallback',
+    };
     try {
       const parseSpec = '../shell/parse.js';
-      const mod = (await import(parseSpec)) as { initShellParser?: () => Promise<void>; parseShell?: PrepareDeps['parseShell'] };
+      const mod = (await import(parseSpec)) as {
+        initShellParser?: () => Promise<void>;
+        parseShell?: PrepareDeps['parseShell'];
+      };
       if (typeof mod.parseShell !== 'function') return fallback;
       if (typeof mod.initShellParser === 'function') await mod.initShellParser();
       const probe = mod.parseShell('echo ok');

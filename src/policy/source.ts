@@ -75,5 +75,12 @@ export function parseSource(file: string, text: string): SourceFile {
     }
     return { line: base.line, col: base.col + offset + (quoted ? 1 : 0) };
   };
-  return { file, text, data: diagnostics.length ? undefined : doc.toJS(), locate, locateInScalar, diagnostics };
+  return {
+    file,
+    text,
+    data: diagnostics.length ? undefined : doc.toJS(),
+    locate,
+    locateInScalar,
+    diagnostics,
+  };
 }

@@ -4,7 +4,13 @@ import type { Unit } from './model.js';
 import type { CallInput } from './types.js';
 
 /** Bounds on a call's size; a call beyond them is "unknown" (see docs "Bounds"). */
-export const CALL_LIMITS = { commands: 256, paths: 512, inputBytes: 1024 * 1024, inputDepth: 32, inputArray: 1000 } as const;
+export const CALL_LIMITS = {
+  commands: 256,
+  paths: 512,
+  inputBytes: 1024 * 1024,
+  inputDepth: 32,
+  inputArray: 1000,
+} as const;
 
 export interface Units {
   units: Unit[];
@@ -16,19 +22,25 @@ export interface Units {
 export function splitUnits(call: CallInput): Units {
   const unknown: string[] = [];
   if (call.paths.length > CALL_LIMITS.paths) unknown.push(`touches more than ${CALL_LIMITS.paths} paths`);
-  if (!inputWithinBounds(call.input)) unknown.push('the tool input is too large or too deeply nested to judge');
+  if (!inputWithinBounds(call.input))
+    unknown.push('the tool input is too large or too deeply nested to judge');
   const shell = call.shell;
   if (call.tool === 'Bash' && !shell) unknown.push('the shell command was not parsed');
-  if (!shell || call.tool !== 'Bash') return { units: [{ index: undefined, command: undefined, line: '', paths: call.paths }], unknown };
+  if (!shell || call.tool !== 'Bash')
+    return { units: [{ index: undefined, command: undefined, line: '', paths: call.paths }], unknown };
   if (shell.error) unknown.push(`the shell text does not parse: ${shell.error}`);
   for (const u of shell.unknowns) unknown.push(`${u.reason}: ${u.text}`);
-  if (shell.commands.length > CALL_LIMITS.commands) unknown.push(`more than ${CALL_LIMITS.commands} commands`);
-  if (shell.commands.length === 0) return { units: [{ index: undefined, command: undefined, line: '', paths: call.paths }], unknown };
+  if (shell.commands.length > CALL_LIMITS.commands)
+    unknown.push(`more than ${CALL_LIMITS.commands} commands`);
+  if (shell.commands.length === 0)
+    return { units: [{ index: undefined, command: undefined, line: '', paths: call.paths }], unknown };
   const loose = call.paths.filter((p) => p.command === undefined);
   const units = shell.commands.map((command, index): Unit => {
     const line = commandLine(command);
-    if (line.length > MAX_COMMAND_LINE) unknown.push(`command ${index} is longer than ${MAX_COMMAND_LINE} characters`);
-    if (command.dynamic && !/^[A-Za-z0-9_.+@:-]+$/.test(command.name)) unknown.push(`the command name is not static: ${command.text}`);
+    if (line.length > MAX_COMMAND_LINE)
+      unknown.push(`command ${index} is longer than ${MAX_COMMAND_LINE} characters`);
+    if (command.dynamic && !/^[A-Za-z0-9_.+@:-]+$/.test(command.name))
+      unknown.push(`the command name is not static: ${command.text}`);
     return { index, command, line, paths: [] };
   });
   for (const p of call.paths) {

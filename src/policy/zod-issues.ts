@@ -7,7 +7,12 @@ import type { SourceFile } from './source.js';
 type Issue = z.core.$ZodIssue;
 
 // Reports every issue of a failed parse (union issues are narrowed to the branch that got furthest).
-export function reportZodIssues(issues: readonly Issue[], src: SourceFile, diagnostics: Diagnostic[], prefix: PropertyKey[] = []): void {
+export function reportZodIssues(
+  issues: readonly Issue[],
+  src: SourceFile,
+  diagnostics: Diagnostic[],
+  prefix: PropertyKey[] = [],
+): void {
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
@@ -27,7 +32,10 @@ export function reportZodIssues(issues: readonly Issue[], src: SourceFile, diagn
       }
       continue;
     }
-    report(ctx, 'SCHEMA', field, cleanMessage(issue.message), { expected: expectedOf(issue), hint: hintOf(issue) });
+    report(ctx, 'SCHEMA', field, cleanMessage(issue.message), {
+      expected: expectedOf(issue),
+      hint: hintOf(issue),
+    });
   }
 }
 

@@ -47,8 +47,24 @@ interface CodeSource {
   runsFile: boolean;
 }
 
-const CODE_FLAG: Record<Lang, string> = { python: 'c', node: 'e', perl: 'e', ruby: 'e', php: 'r', lua: 'e', awk: '' };
-const ARG_FLAGS: Record<Lang, string> = { python: 'mWXQ', node: 'r', perl: 'IMm', ruby: 'IrECF', php: 'cdfz', lua: 'l', awk: 'vFf' };
+const CODE_FLAG: Record<Lang, string> = {
+  python: 'c',
+  node: 'e',
+  perl: 'e',
+  ruby: 'e',
+  php: 'r',
+  lua: 'e',
+  awk: '',
+};
+const ARG_FLAGS: Record<Lang, string> = {
+  python: 'mWXQ',
+  node: 'r',
+  perl: 'IMm',
+  ruby: 'IrECF',
+  php: 'cdfz',
+  lua: 'l',
+  awk: 'vFf',
+};
 
 function findCode(lang: Lang, args: Word[]): CodeSource {
   const codes: string[] = [];
@@ -68,7 +84,12 @@ function findCode(lang: Lang, args: Word[]): CodeSource {
       continue;
     }
     if (lang === 'node' && v === 'eval' && i === 0) {
-      codes.push(args.slice(1).map((w) => w.value).join(' '));
+      codes.push(
+        args
+          .slice(1)
+          .map((w) => w.value)
+          .join(' '),
+      );
       flag = 'eval';
       i = args.length;
       break;
@@ -117,7 +138,12 @@ export function analyzeInterpreter(
 ): InterpreterFindings {
   const lang = langOf(name) as Lang;
   const src = findCode(lang, args);
-  const f: InterpreterFindings = { via: `${name} ${src.flag ?? 'stdin'}`, unknowns: [], paths: [], shellTexts: [] };
+  const f: InterpreterFindings = {
+    via: `${name} ${src.flag ?? 'stdin'}`,
+    unknowns: [],
+    paths: [],
+    shellTexts: [],
+  };
   if ((lang === 'perl' || lang === 'ruby' || lang === 'awk') && !src.runsFile) {
     const access: PathAccess = src.inPlace ? 'write' : 'read';
     for (const w of src.operands) {
@@ -126,7 +152,12 @@ export function analyzeInterpreter(
     }
   }
   const script = src.operands[0];
-  if (src.runsFile && script && lang !== 'awk' && !(lang === 'python' && args.some((w) => w.value.startsWith('-m')))) {
+  if (
+    src.runsFile &&
+    script &&
+    lang !== 'awk' &&
+    !(lang === 'python' && args.some((w) => w.value.startsWith('-m')))
+  ) {
     const r = makePathRef(script, 'exec', 'operand');
     if (r) f.paths.push(r);
   }
@@ -163,7 +194,11 @@ function maskStrings(code: string, templates: boolean): { masked: string; lits: 
   const masked = code.replace(re, (_m, prefix: string, body: string) => {
     const q = body.startsWith("'''") || body.startsWith('"""') ? 3 : 1;
     const inner = body.slice(q, -q);
-    const dynamic = /f/i.test(prefix) ? /\{[^}]*\}/.test(inner) : body.startsWith('`') ? inner.includes('${') : false;
+    const dynamic = /f/i.test(prefix)
+      ? /\{[^}]*\}/.test(inner)
+      : body.startsWith('`')
+        ? inner.includes('${')
+        : false;
     lits.push({ value: inner.replace(/\\(["'\\`])/g, '$1').replace(/\\n/g, '\n'), dynamic });
     return `${prefix.replace(/[fF]/g, '')}__S${lits.length - 1}__`;
   });
@@ -211,7 +246,9 @@ function literalList(arg: string | undefined, lits: Literal[]): string[] | undef
 
 /** Quotes argv for re-parsing as shell text. */
 function quoteArgv(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv
+    .map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 interface Call {
@@ -251,7 +288,13 @@ function addPath(f: InterpreterFindings, lit: Literal | undefined, access: PathA
   if (r) f.paths.push(r);
 }
 
-function applyEffect(f: InterpreterFindings, name: string, call: Call, effect: Effect | undefined, lits: Literal[]): void {
+function applyEffect(
+  f: InterpreterFindings,
+  name: string,
+  call: Call,
+  effect: Effect | undefined,
+  lits: Literal[],
+): void {
   if (!effect) {
     f.unknowns.push(`${name} code calls ${call.callee}, which toolgate does not understand`);
     return;
@@ -261,11 +304,17 @@ function applyEffect(f: InterpreterFindings, name: string, call: Call, effect: E
       return;
     case 'path':
       addPath(f, literalAt(call.args[effect.arg], lits), effect.access, `${name} ${call.callee}`);
-      if (effect.second) addPath(f, literalAt(call.args[effect.arg + 1], lits), effect.second, `${name} ${call.callee}`);
+      if (effect.second)
+        addPath(f, literalAt(call.args[effect.arg + 1], lits), effect.second, `${name} ${call.callee}`);
       return;
     case 'open': {
       const mode = literalAt(call.args[1], lits)?.value ?? 'r';
-      addPath(f, literalAt(call.args[0], lits), /[wax+]/.test(mode) ? 'write' : 'read', `${name} ${call.callee}`);
+      addPath(
+        f,
+        literalAt(call.args[0], lits),
+        /[wax+]/.test(mode) ? 'write' : 'read',
+        `${name} ${call.callee}`,
+      );
       return;
     }
     case 'exec': {
@@ -315,32 +364,71 @@ const PY_BUILTINS = new Set(
   ).split(/\s+/),
 );
 
-const PY_SAFE_MODULES = /^(json|math|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|base64\.b64encode|binascii\.hexlify|unicodedata|locale|sysconfig|keyword|difflib|html\.escape|ast\.literal_eval|importlib\.metadata|os\.path|os\.environ\.get|os\.getenv|os\.getcwd|os\.getpid|os\.cpu_count|os\.listdir|os\.walk|os\.scandir|os\.stat|os\.lstat|os\.access|os\.uname|os\.get_terminal_size|sys\.exit|sys\.stdout|sys\.stderr|sys\.getsizeof|sys\.getrecursionlimit|glob\.glob|glob\.iglob|fnmatch|pathlib\.Path|Path|PurePath|site\.getsitepackages|shutil\.which|shutil\.disk_usage|shutil\.get_terminal_size)(\.|$)/;
+const PY_SAFE_MODULES =
+  /^(json|math|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|base64\.b64encode|binascii\.hexlify|unicodedata|locale|sysconfig|keyword|difflib|html\.escape|ast\.literal_eval|importlib\.metadata|os\.path|os\.environ\.get|os\.getenv|os\.getcwd|os\.getpid|os\.cpu_count|os\.listdir|os\.walk|os\.scandir|os\.stat|os\.lstat|os\.access|os\.uname|os\.get_terminal_size|sys\.exit|sys\.stdout|sys\.stderr|sys\.getsizeof|sys\.getrecursionlimit|glob\.glob|glob\.iglob|fnmatch|pathlib\.Path|Path|PurePath|site\.getsitepackages|shutil\.which|shutil\.disk_usage|shutil\.get_terminal_size)(\.|$)/;
 
 const PY_EFFECTS: [RegExp, Effect][] = [
   [/^(os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/, { kind: 'path', access: 'delete', arg: 0 }],
-  [/^(os\.(rename|renames|replace)|shutil\.move)$/, { kind: 'path', access: 'delete', arg: 0, second: 'write' }],
-  [/^shutil\.(copy|copy2|copyfile|copytree|copymode|copystat)$/, { kind: 'path', access: 'read', arg: 0, second: 'write' }],
-  [/^os\.(makedirs|mkdir|chmod|chown|lchown|utime|truncate|mkfifo|mknod)$/, { kind: 'path', access: 'write', arg: 0 }],
+  [
+    /^(os\.(rename|renames|replace)|shutil\.move)$/,
+    { kind: 'path', access: 'delete', arg: 0, second: 'write' },
+  ],
+  [
+    /^shutil\.(copy|copy2|copyfile|copytree|copymode|copystat)$/,
+    { kind: 'path', access: 'read', arg: 0, second: 'write' },
+  ],
+  [
+    /^os\.(makedirs|mkdir|chmod|chown|lchown|utime|truncate|mkfifo|mknod)$/,
+    { kind: 'path', access: 'write', arg: 0 },
+  ],
   [/^os\.(symlink|link)$/, { kind: 'path', access: 'read', arg: 0, second: 'write' }],
   [/^(io\.)?open$/, { kind: 'open' }],
-  [/^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.(system|popen)|commands\.getoutput)$/, { kind: 'exec' }],
+  [
+    /^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.(system|popen)|commands\.getoutput)$/,
+    { kind: 'exec' },
+  ],
   [/^(os\.(exec|spawn)\w*|pty\.spawn|os\.posix_spawnp?)$/, { kind: 'dynamic' }],
-  [/^(urllib\.request\.\w+|urllib\.urlopen|urlopen|urlretrieve|requests\.\w+|httpx\.\w+|http\.client\.\w+|socket\.\w+|aiohttp\.\w+|urllib3\.\w+|ftplib\.\w+|smtplib\.\w+|paramiko\.\w+|telnetlib\.\w+|xmlrpc\.\w+(\.\w+)*|webbrowser\.\w+)$/, { kind: 'fetch' }],
-  [/^(exec|eval|compile|__import__|importlib\.import_module|getattr|setattr|delattr|globals|locals|vars|marshal\.loads|pickle\.loads?|ctypes\.\w+(\.\w+)*|codecs\.decode|base64\.\w*decode\w*|zlib\.decompress|bytes\.fromhex|binascii\.unhexlify|runpy\.\w+)$/, { kind: 'dynamic' }],
+  [
+    /^(urllib\.request\.\w+|urllib\.urlopen|urlopen|urlretrieve|requests\.\w+|httpx\.\w+|http\.client\.\w+|socket\.\w+|aiohttp\.\w+|urllib3\.\w+|ftplib\.\w+|smtplib\.\w+|paramiko\.\w+|telnetlib\.\w+|xmlrpc\.\w+(\.\w+)*|webbrowser\.\w+)$/,
+    { kind: 'fetch' },
+  ],
+  [
+    /^(exec|eval|compile|__import__|importlib\.import_module|getattr|setattr|delattr|globals|locals|vars|marshal\.loads|pickle\.loads?|ctypes\.\w+(\.\w+)*|codecs\.decode|base64\.\w*decode\w*|zlib\.decompress|bytes\.fromhex|binascii\.unhexlify|runpy\.\w+)$/,
+    { kind: 'dynamic' },
+  ],
 ];
 
 const PY_PATH_METHODS: Record<string, PathAccess | 'safe'> = {
-  unlink: 'delete', rmdir: 'delete', write_text: 'write', write_bytes: 'write', touch: 'write', mkdir: 'write',
-  chmod: 'write', rename: 'delete', replace: 'delete', symlink_to: 'write', hardlink_to: 'write', open: 'read',
-  read_text: 'read', read_bytes: 'read', exists: 'safe', is_file: 'safe', is_dir: 'safe', stat: 'safe', resolve: 'safe',
-  iterdir: 'read', glob: 'read', rglob: 'read', absolute: 'safe',
+  unlink: 'delete',
+  rmdir: 'delete',
+  write_text: 'write',
+  write_bytes: 'write',
+  touch: 'write',
+  mkdir: 'write',
+  chmod: 'write',
+  rename: 'delete',
+  replace: 'delete',
+  symlink_to: 'write',
+  hardlink_to: 'write',
+  open: 'read',
+  read_text: 'read',
+  read_bytes: 'read',
+  exists: 'safe',
+  is_file: 'safe',
+  is_dir: 'safe',
+  stat: 'safe',
+  resolve: 'safe',
+  iterdir: 'read',
+  glob: 'read',
+  rglob: 'read',
+  absolute: 'safe',
 };
 
 /** Import aliases: `import shutil as sh` and `from os import remove` make `sh.rmtree` / `remove` resolvable. */
 function pythonAliases(masked: string): Map<string, string> {
   const aliases = new Map<string, string>();
-  for (const m of masked.matchAll(/\bimport\s+([\w.]+)\s+as\s+(\w+)/g)) aliases.set(m[2] as string, m[1] as string);
+  for (const m of masked.matchAll(/\bimport\s+([\w.]+)\s+as\s+(\w+)/g))
+    aliases.set(m[2] as string, m[1] as string);
   for (const m of masked.matchAll(/\bfrom\s+([\w.]+)\s+import\s+([\w\s,]+?)(?:;|\n|$)/g)) {
     for (const part of (m[2] as string).split(',')) {
       const [orig, alias] = part.trim().split(/\s+as\s+/);
@@ -360,16 +448,24 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
   const { masked: raw, lits } = maskStrings(code, false);
   let masked = raw;
   // Path('x').unlink() and friends: judge against the literal path, then hide the call from the generic pass.
-  masked = masked.replace(/(?:pathlib\.)?Path\(\s*(__S\d+__)\s*\)\s*\.\s*(\w+)\s*\(/g, (_m, lit: string, method: string) => {
-    const access = PY_PATH_METHODS[method];
-    if (access === undefined) f.unknowns.push(`${name} code calls Path.${method}, which toolgate does not understand`);
-    else if (access !== 'safe') addPath(f, literalAt(lit, lits), access, `${name} Path.${method}`);
-    return '__pathcall__(';
-  });
+  masked = masked.replace(
+    /(?:pathlib\.)?Path\(\s*(__S\d+__)\s*\)\s*\.\s*(\w+)\s*\(/g,
+    (_m, lit: string, method: string) => {
+      const access = PY_PATH_METHODS[method];
+      if (access === undefined)
+        f.unknowns.push(`${name} code calls Path.${method}, which toolgate does not understand`);
+      else if (access !== 'safe') addPath(f, literalAt(lit, lits), access, `${name} Path.${method}`);
+      return '__pathcall__(';
+    },
+  );
   const aliases = pythonAliases(masked);
   for (const call of findCalls(masked)) {
     if (call.callee === '__pathcall__' || /^(__S\d+__)$/.test(call.callee)) continue;
-    if (/^(def|class|if|elif|while|for|with|return|and|or|not|in|is|lambda|print|assert|yield|except|import|from)$/.test(call.callee)) {
+    if (
+      /^(def|class|if|elif|while|for|with|return|and|or|not|in|is|lambda|print|assert|yield|except|import|from)$/.test(
+        call.callee,
+      )
+    ) {
       if (call.callee !== 'print') continue;
     }
     const callee = resolveAlias(call.callee.replace(/^\./, ''), aliases);
@@ -381,7 +477,12 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
     }
     const last = callee.split('.').pop() ?? callee;
     if (PY_BUILTINS.has(callee) || PY_SAFE_MODULES.test(callee)) continue;
-    if ((bareMethod || callee.includes('.')) && SAFE_METHODS.has(last) && !/^(os|shutil|subprocess|socket|requests|urllib|http|ctypes|pty)\./.test(callee)) continue;
+    if (
+      (bareMethod || callee.includes('.')) &&
+      SAFE_METHODS.has(last) &&
+      !/^(os|shutil|subprocess|socket|requests|urllib|http|ctypes|pty)\./.test(callee)
+    )
+      continue;
     if (bareMethod && PY_PATH_METHODS[last] && PY_PATH_METHODS[last] !== 'safe') {
       f.unknowns.push(`${name} code calls .${last} on a path that cannot be known statically`);
       continue;
@@ -391,22 +492,66 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
 }
 
 const JS_EFFECTS: [RegExp, Effect][] = [
-  [/^fs\.(promises\.)?(rmSync|rm|unlinkSync|unlink|rmdirSync|rmdir)$/, { kind: 'path', access: 'delete', arg: 0 }],
+  [
+    /^fs\.(promises\.)?(rmSync|rm|unlinkSync|unlink|rmdirSync|rmdir)$/,
+    { kind: 'path', access: 'delete', arg: 0 },
+  ],
   [/^fs\.(promises\.)?(renameSync|rename)$/, { kind: 'path', access: 'delete', arg: 0, second: 'write' }],
-  [/^fs\.(promises\.)?(copyFileSync|copyFile|cpSync|cp|symlinkSync|symlink|linkSync|link)$/, { kind: 'path', access: 'read', arg: 0, second: 'write' }],
-  [/^fs\.(promises\.)?(writeFileSync|writeFile|appendFileSync|appendFile|mkdirSync|mkdir|chmodSync|chmod|chownSync|chown|truncateSync|truncate|createWriteStream|utimesSync|openSync|open)$/, { kind: 'path', access: 'write', arg: 0 }],
-  [/^fs\.(promises\.)?(readFileSync|readFile|readdirSync|readdir|createReadStream|readlinkSync|realpathSync)$/, { kind: 'path', access: 'read', arg: 0 }],
+  [
+    /^fs\.(promises\.)?(copyFileSync|copyFile|cpSync|cp|symlinkSync|symlink|linkSync|link)$/,
+    { kind: 'path', access: 'read', arg: 0, second: 'write' },
+  ],
+  [
+    /^fs\.(promises\.)?(writeFileSync|writeFile|appendFileSync|appendFile|mkdirSync|mkdir|chmodSync|chmod|chownSync|chown|truncateSync|truncate|createWriteStream|utimesSync|openSync|open)$/,
+    { kind: 'path', access: 'write', arg: 0 },
+  ],
+  [
+    /^fs\.(promises\.)?(readFileSync|readFile|readdirSync|readdir|createReadStream|readlinkSync|realpathSync)$/,
+    { kind: 'path', access: 'read', arg: 0 },
+  ],
   [/^fs\.(promises\.)?(existsSync|statSync|lstatSync|stat|lstat|accessSync|access)$/, { kind: 'safe' }],
   [/^child_process\.(execSync|exec)$/, { kind: 'exec' }],
   [/^child_process\.(spawn|spawnSync|execFile|execFileSync)$/, { kind: 'exec', list: true }],
   [/^child_process\.\w+$|^process\.(binding|dlopen|kill)$/, { kind: 'dynamic' }],
-  [/^(fetch|https?\.\w+|net\.\w+|tls\.\w+|dgram\.\w+|axios(\.\w+)?|got(\.\w+)?|XMLHttpRequest|WebSocket|Bun\.(fetch|connect|listen|serve)|Deno\.(connect|listen)|undici\.\w+)$/, { kind: 'fetch' }],
-  [/^(eval|Function|vm\.\w+|atob|require|import|Bun\.(spawn|spawnSync|write|file|\$)|Deno\.(run|Command|remove|writeTextFile|writeFile)|setTimeout|setInterval|setImmediate)$/, { kind: 'dynamic' }],
+  [
+    /^(fetch|https?\.\w+|net\.\w+|tls\.\w+|dgram\.\w+|axios(\.\w+)?|got(\.\w+)?|XMLHttpRequest|WebSocket|Bun\.(fetch|connect|listen|serve)|Deno\.(connect|listen)|undici\.\w+)$/,
+    { kind: 'fetch' },
+  ],
+  [
+    /^(eval|Function|vm\.\w+|atob|require|import|Bun\.(spawn|spawnSync|write|file|\$)|Deno\.(run|Command|remove|writeTextFile|writeFile)|setTimeout|setInterval|setImmediate)$/,
+    { kind: 'dynamic' },
+  ],
 ];
 
-const JS_SAFE = /^(console\.\w+|JSON\.\w+|Math\.\w+|Object\.\w+|Array\.\w+|Number(\.\w+)?|String(\.\w+)?|Boolean|parseInt|parseFloat|isNaN|isFinite|Date(\.\w+)?|Symbol|Map|Set|WeakMap|RegExp|Error|Promise\.\w+|process\.(exit|cwd|uptime|hrtime|memoryUsage|stdout\.write|stderr\.write|emitWarning)|path\.\w+|os\.\w+|util\.\w+|url\.\w+|URL|URLSearchParams|encodeURIComponent|decodeURIComponent|encodeURI|decodeURI|structuredClone|queueMicrotask|TextEncoder|TextDecoder|Intl\.\w+|BigInt|Buffer\.(byteLength|alloc|concat|isBuffer)|crypto\.(randomUUID|randomBytes|createHash|randomInt))$/;
+const JS_SAFE =
+  /^(console\.\w+|JSON\.\w+|Math\.\w+|Object\.\w+|Array\.\w+|Number(\.\w+)?|String(\.\w+)?|Boolean|parseInt|parseFloat|isNaN|isFinite|Date(\.\w+)?|Symbol|Map|Set|WeakMap|RegExp|Error|Promise\.\w+|process\.(exit|cwd|uptime|hrtime|memoryUsage|stdout\.write|stderr\.write|emitWarning)|path\.\w+|os\.\w+|util\.\w+|url\.\w+|URL|URLSearchParams|encodeURIComponent|decodeURIComponent|encodeURI|decodeURI|structuredClone|queueMicrotask|TextEncoder|TextDecoder|Intl\.\w+|BigInt|Buffer\.(byteLength|alloc|concat|isBuffer)|crypto\.(randomUUID|randomBytes|createHash|randomInt))$/;
 
-const JS_MODULES = new Set(['fs', 'fs/promises', 'child_process', 'path', 'os', 'util', 'url', 'http', 'https', 'net', 'tls', 'dgram', 'crypto', 'vm', 'process', 'events', 'stream', 'zlib', 'readline', 'assert', 'buffer', 'module', 'worker_threads', 'cluster']);
+const JS_MODULES = new Set([
+  'fs',
+  'fs/promises',
+  'child_process',
+  'path',
+  'os',
+  'util',
+  'url',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'dgram',
+  'crypto',
+  'vm',
+  'process',
+  'events',
+  'stream',
+  'zlib',
+  'readline',
+  'assert',
+  'buffer',
+  'module',
+  'worker_threads',
+  'cluster',
+]);
 
 function judgeNode(code: string, name: string, f: InterpreterFindings): void {
   // Code that does not even compile (compiled only, never run) cannot be judged by reading its calls.
@@ -433,11 +578,14 @@ function judgeNode(code: string, name: string, f: InterpreterFindings): void {
     }
     return moduleOf(lit) ?? m;
   });
-  masked = masked.replace(/\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+(__S\d+__)/g, (m, id: string, lit: string) => {
-    const mod = moduleOf(lit);
-    if (mod) aliases.set(id, mod);
-    return mod ? '' : m;
-  });
+  masked = masked.replace(
+    /\bimport\s+(?:\*\s+as\s+)?(\w+)\s+from\s+(__S\d+__)/g,
+    (m, id: string, lit: string) => {
+      const mod = moduleOf(lit);
+      if (mod) aliases.set(id, mod);
+      return mod ? '' : m;
+    },
+  );
   // const fs = require('fs') / const { execSync: run } = require('child_process')
   for (const m of masked.matchAll(/\b(?:const|let|var)\s+(\w+)\s*=\s*([\w.]+)\s*[;\n]/g)) {
     if (JS_MODULES.has((m[2] as string).split('.')[0] as string)) aliases.set(m[1] as string, m[2] as string);
@@ -461,7 +609,12 @@ function judgeNode(code: string, name: string, f: InterpreterFindings): void {
     }
     if (JS_SAFE.test(callee)) continue;
     const last = callee.split('.').pop() ?? callee;
-    if ((bareMethod || callee.includes('.')) && SAFE_METHODS.has(last) && !/^(fs|child_process|http|https|net|vm)\./.test(callee)) continue;
+    if (
+      (bareMethod || callee.includes('.')) &&
+      SAFE_METHODS.has(last) &&
+      !/^(fs|child_process|http|https|net|vm)\./.test(callee)
+    )
+      continue;
     applyEffect(f, name, { ...call, callee }, undefined, lits);
   }
   if (/\bnew\s+Function\b|\beval\b/.test(masked)) f.unknowns.push(`${name} code runs dynamic code (eval)`);
@@ -476,28 +629,35 @@ interface RiskySpec {
 
 const RISKY: Record<'perl' | 'ruby' | 'php' | 'lua', RiskySpec> = {
   perl: {
-    risky: /\b(system|exec|unlink|rmdir|rename|open|sysopen|qx|eval|require|do|fork|kill|chmod|chown|mkdir|symlink|link|truncate|utime|socket|connect|syscall|glob|dbmopen|pipe|readpipe|LWP|HTTP|Net|Socket|IO|File)\b|`|\buse\s+(?!strict\b|warnings\b|utf8\b|feature\b|POSIX\b|List::Util\b|Data::Dumper\b|open\b)\w/,
+    risky:
+      /\b(system|exec|unlink|rmdir|rename|open|sysopen|qx|eval|require|do|fork|kill|chmod|chown|mkdir|symlink|link|truncate|utime|socket|connect|syscall|glob|dbmopen|pipe|readpipe|LWP|HTTP|Net|Socket|IO|File)\b|`|\buse\s+(?!strict\b|warnings\b|utf8\b|feature\b|POSIX\b|List::Util\b|Data::Dumper\b|open\b)\w/,
     deletes: /\b(?:unlink|rmdir)\s*\(?\s*(__S\d+__)\s*\)?\s*(?:;|$)/g,
     execs: /\b(?:system|exec)\s*\(?\s*(__S\d+__)\s*\)?\s*(?:;|$)/g,
   },
   ruby: {
-    risky: /\b(system|exec|spawn|eval|instance_eval|class_eval|module_eval|send|public_send|require|require_relative|load|open|File|FileUtils|Dir|IO|Kernel|Process|Net|URI|Open3|Socket|TCPSocket|fork|syscall|binding|const_get|Pathname)\b|`|%x/,
-    deletes: /\b(?:File\.(?:delete|unlink)|FileUtils\.(?:rm|rm_r|rm_rf|rm_f|remove_dir|rmdir)|Dir\.(?:delete|rmdir|unlink))\s*\(?\s*(__S\d+__)\s*\)?\s*(?:;|$)/g,
+    risky:
+      /\b(system|exec|spawn|eval|instance_eval|class_eval|module_eval|send|public_send|require|require_relative|load|open|File|FileUtils|Dir|IO|Kernel|Process|Net|URI|Open3|Socket|TCPSocket|fork|syscall|binding|const_get|Pathname)\b|`|%x/,
+    deletes:
+      /\b(?:File\.(?:delete|unlink)|FileUtils\.(?:rm|rm_r|rm_rf|rm_f|remove_dir|rmdir)|Dir\.(?:delete|rmdir|unlink))\s*\(?\s*(__S\d+__)\s*\)?\s*(?:;|$)/g,
     execs: /\b(?:system|exec)\s*\(?\s*(__S\d+__)\s*\)?\s*(?:;|$)/g,
   },
   php: {
-    risky: /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|unlink|rmdir|rename|file_put_contents|fopen|fwrite|copy|mkdir|chmod|chown|symlink|link|curl_\w+|file_get_contents|file|readfile|fsockopen|stream_socket_client|include|include_once|require|require_once|create_function|base64_decode|gzinflate|str_rot13|call_user_func\w*|preg_replace|mail|putenv|ini_set|dl)\b|`|\$\w+\s*\(/,
+    risky:
+      /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|eval|assert|unlink|rmdir|rename|file_put_contents|fopen|fwrite|copy|mkdir|chmod|chown|symlink|link|curl_\w+|file_get_contents|file|readfile|fsockopen|stream_socket_client|include|include_once|require|require_once|create_function|base64_decode|gzinflate|str_rot13|call_user_func\w*|preg_replace|mail|putenv|ini_set|dl)\b|`|\$\w+\s*\(/,
     deletes: /\b(?:unlink|rmdir)\s*\(\s*(__S\d+__)\s*\)\s*(?:;|$)/g,
     execs: /\b(?:system|exec|shell_exec|passthru)\s*\(\s*(__S\d+__)\s*\)\s*(?:;|$)/g,
   },
   lua: {
-    risky: /\b(os\.execute|os\.remove|os\.rename|os\.tmpname|io\.popen|io\.open|io\.output|io\.lines|loadstring|load|loadfile|dofile|require|debug|package)\b/,
+    risky:
+      /\b(os\.execute|os\.remove|os\.rename|os\.tmpname|io\.popen|io\.open|io\.output|io\.lines|loadstring|load|loadfile|dofile|require|debug|package)\b/,
     deletes: /\bos\.remove\s*\(\s*(__S\d+__)\s*\)\s*(?:;|$)/g,
     execs: /\bos\.execute\s*\(\s*(__S\d+__)\s*\)\s*(?:;|$)/g,
   },
 };
 
-function judgeRisky(lang: 'perl' | 'ruby' | 'php' | 'lua'): (code: string, name: string, f: InterpreterFindings) => void {
+function judgeRisky(
+  lang: 'perl' | 'ruby' | 'php' | 'lua',
+): (code: string, name: string, f: InterpreterFindings) => void {
   return (code, name, f) => {
     const spec = RISKY[lang];
     const { masked, lits } = maskStrings(code, false);
@@ -524,11 +684,17 @@ function judgeAwk(code: string, name: string, f: InterpreterFindings): void {
     if (l && !l.dynamic) f.shellTexts.push(l.value);
     return '0';
   });
-  rest = rest.replace(/\bprintf?\b([^;}]*?)(>>?)\s*(__S\d+__)/g, (_m, _args: string, _op: string, lit: string) => {
-    addPath(f, literalAt(lit, lits), 'write', `${name} print >`);
-    return ';';
-  });
-  const risky = /\bsystem\s*\(|\|\s*getline|\|&|\bprintf?\b[^;}]*[>|]|\bgetline\s*<|\bclose\s*\(|\bfflush\s*\(/.exec(rest);
+  rest = rest.replace(
+    /\bprintf?\b([^;}]*?)(>>?)\s*(__S\d+__)/g,
+    (_m, _args: string, _op: string, lit: string) => {
+      addPath(f, literalAt(lit, lits), 'write', `${name} print >`);
+      return ';';
+    },
+  );
+  const risky =
+    /\bsystem\s*\(|\|\s*getline|\|&|\bprintf?\b[^;}]*[>|]|\bgetline\s*<|\bclose\s*\(|\bfflush\s*\(/.exec(
+      rest,
+    );
   if (risky) f.unknowns.push(`${name} program uses ${risky[0].trim()}, which toolgate does not judge`);
 }
 

@@ -50,7 +50,11 @@ function modeLike(spec: OptionSpec): Classifier {
 }
 
 /** grep/rg/sed and friends: the first operand is a pattern or script unless given by -e/-f. */
-function patternFirst(spec: OptionSpec, patternOpts: string[], access: (s: SplitArgs) => PathAccess): Classifier {
+function patternFirst(
+  spec: OptionSpec,
+  patternOpts: string[],
+  access: (s: SplitArgs) => PathAccess,
+): Classifier {
   return (args) => {
     const s = splitOptions(args, spec);
     const ops = hasOption(s.options, ...patternOpts) ? s.operands : s.operands.slice(1);
@@ -61,11 +65,40 @@ function patternFirst(spec: OptionSpec, patternOpts: string[], access: (s: Split
 
 const GREP_SPEC: OptionSpec = {
   shortArg: 'efABCmdD',
-  longArg: ['regexp', 'file', 'after-context', 'before-context', 'context', 'max-count', 'include', 'exclude', 'exclude-dir', 'label', 'color', 'colour'],
+  longArg: [
+    'regexp',
+    'file',
+    'after-context',
+    'before-context',
+    'context',
+    'max-count',
+    'include',
+    'exclude',
+    'exclude-dir',
+    'label',
+    'color',
+    'colour',
+  ],
 };
 const RG_SPEC: OptionSpec = {
   shortArg: 'efABCmgtTMjE',
-  longArg: ['regexp', 'file', 'glob', 'type', 'type-not', 'max-count', 'after-context', 'before-context', 'context', 'threads', 'max-depth', 'encoding', 'replace', 'colors', 'sort'],
+  longArg: [
+    'regexp',
+    'file',
+    'glob',
+    'type',
+    'type-not',
+    'max-count',
+    'after-context',
+    'before-context',
+    'context',
+    'threads',
+    'max-depth',
+    'encoding',
+    'replace',
+    'colors',
+    'sort',
+  ],
 };
 
 const READ_SPEC_HEAD: OptionSpec = { shortArg: 'nc', longArg: ['lines', 'bytes'] };
@@ -121,16 +154,21 @@ function outputOption(spec: OptionSpec, names: string[]): Classifier {
 }
 
 /** rsync/scp: the last operand is written (deleted too with --delete); local sources are read. */
-const classifyCopyRemote = (spec: OptionSpec): Classifier => (args) => {
-  const s = splitOptions(args, spec);
-  const local = s.operands.filter((w) => !/^[^/]*:/.test(w.value));
-  if (s.operands.length < 2) return refs(local, 'read');
-  const target = s.operands[s.operands.length - 1] as Word;
-  const del = s.options.some((o) => o.name.startsWith('delete'));
-  const out = refs(local.filter((w) => w !== target), 'read');
-  if (local.includes(target)) out.push(...refs([target], del ? 'delete' : 'write'));
-  return out;
-};
+const classifyCopyRemote =
+  (spec: OptionSpec): Classifier =>
+  (args) => {
+    const s = splitOptions(args, spec);
+    const local = s.operands.filter((w) => !/^[^/]*:/.test(w.value));
+    if (s.operands.length < 2) return refs(local, 'read');
+    const target = s.operands[s.operands.length - 1] as Word;
+    const del = s.options.some((o) => o.name.startsWith('delete'));
+    const out = refs(
+      local.filter((w) => w !== target),
+      'read',
+    );
+    if (local.includes(target)) out.push(...refs([target], del ? 'delete' : 'write'));
+    return out;
+  };
 
 /** Commands whose arguments are text, names or numbers, never files they open. */
 const noPaths: Classifier = () => [];
@@ -149,10 +187,29 @@ const CLASSIFIERS: Record<string, Classifier> = {
   expr: noPaths,
   true: noPaths,
   false: noPaths,
-  ls: all('read', { shortArg: 'IwT', longArg: ['ignore', 'hide', 'width', 'tabsize', 'format', 'sort', 'time', 'time-style', 'color', 'indicator-style', 'quoting-style', 'block-size'] }),
+  ls: all('read', {
+    shortArg: 'IwT',
+    longArg: [
+      'ignore',
+      'hide',
+      'width',
+      'tabsize',
+      'format',
+      'sort',
+      'time',
+      'time-style',
+      'color',
+      'indicator-style',
+      'quoting-style',
+      'block-size',
+    ],
+  }),
   dir: all('read'),
   tree: all('read', { shortArg: 'LPIo', longArg: ['filelimit', 'timefmt', 'charset'] }),
-  du: all('read', { shortArg: 'dBt', longArg: ['max-depth', 'block-size', 'threshold', 'exclude', 'time-style'] }),
+  du: all('read', {
+    shortArg: 'dBt',
+    longArg: ['max-depth', 'block-size', 'threshold', 'exclude', 'time-style'],
+  }),
   readlink: all('read'),
   realpath: all('read', { longArg: ['relative-to', 'relative-base'] }),
   test: all('read'),
@@ -161,9 +218,15 @@ const CLASSIFIERS: Record<string, Classifier> = {
   unlink: all('delete'),
   rmdir: all('delete'),
   shred: all('delete', { shortArg: 'ns', longArg: ['iterations', 'size', 'random-source'] }),
-  cp: copyLike('read', { shortArg: 'tS', longArg: ['target-directory', 'suffix', 'backup', 'reflink', 'sparse', 'preserve'] }),
+  cp: copyLike('read', {
+    shortArg: 'tS',
+    longArg: ['target-directory', 'suffix', 'backup', 'reflink', 'sparse', 'preserve'],
+  }),
   mv: copyLike('delete', { shortArg: 'tS', longArg: ['target-directory', 'suffix', 'backup'] }),
-  install: copyLike('read', { shortArg: 'tSmogb', longArg: ['target-directory', 'suffix', 'mode', 'owner', 'group'] }),
+  install: copyLike('read', {
+    shortArg: 'tSmogb',
+    longArg: ['target-directory', 'suffix', 'mode', 'owner', 'group'],
+  }),
   ln: copyLike('read', { shortArg: 'tS', longArg: ['target-directory', 'suffix'] }),
   tee: all('write'),
   touch: all('write', { shortArg: 'drt', longArg: ['date', 'reference'] }),
@@ -210,9 +273,50 @@ const CLASSIFIERS: Record<string, Classifier> = {
   egrep: patternFirst(GREP_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
   fgrep: patternFirst(GREP_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
   rg: patternFirst(RG_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
-  curl: outputOption({ shortArg: 'oXHdFuAeEKrTwxyz', longArg: ['output', 'request', 'header', 'data', 'data-raw', 'data-binary', 'form', 'user', 'user-agent', 'cookie', 'config', 'upload-file', 'write-out', 'proxy'] }, ['o', 'output']),
-  wget: outputOption({ shortArg: 'OoaPtTUe', longArg: ['output-document', 'output-file', 'directory-prefix', 'tries', 'timeout', 'user-agent'] }, ['O', 'output-document']),
-  rsync: classifyCopyRemote({ shortArg: 'eBfT', longArg: ['rsh', 'exclude', 'include', 'filter', 'exclude-from', 'include-from', 'files-from', 'temp-dir', 'chmod', 'chown'] }),
+  curl: outputOption(
+    {
+      shortArg: 'oXHdFuAeEKrTwxyz',
+      longArg: [
+        'output',
+        'request',
+        'header',
+        'data',
+        'data-raw',
+        'data-binary',
+        'form',
+        'user',
+        'user-agent',
+        'cookie',
+        'config',
+        'upload-file',
+        'write-out',
+        'proxy',
+      ],
+    },
+    ['o', 'output'],
+  ),
+  wget: outputOption(
+    {
+      shortArg: 'OoaPtTUe',
+      longArg: ['output-document', 'output-file', 'directory-prefix', 'tries', 'timeout', 'user-agent'],
+    },
+    ['O', 'output-document'],
+  ),
+  rsync: classifyCopyRemote({
+    shortArg: 'eBfT',
+    longArg: [
+      'rsh',
+      'exclude',
+      'include',
+      'filter',
+      'exclude-from',
+      'include-from',
+      'files-from',
+      'temp-dir',
+      'chmod',
+      'chown',
+    ],
+  }),
   scp: classifyCopyRemote({ shortArg: 'cFiJloPS', longArg: [] }),
 };
 
@@ -230,7 +334,14 @@ function looksLikePath(w: Word): boolean {
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return false;
   if (/\s/.test(v)) return false;
-  return v.includes('/') || v.startsWith('~') || v === '.' || v === '..' || v.startsWith('$HOME') || v.startsWith('${HOME}');
+  return (
+    v.includes('/') ||
+    v.startsWith('~') ||
+    v === '.' ||
+    v === '..' ||
+    v.startsWith('$HOME') ||
+    v.startsWith('${HOME}')
+  );
 }
 
 /** The file operands of `name` with their access; unknown commands give path-like words with access `unknown`. */

@@ -45,7 +45,8 @@ export function splitOptions(args: Word[], spec: OptionSpec): SplitArgs {
       const eq = v.indexOf('=');
       const name = eq >= 0 ? v.slice(2, eq) : v.slice(2);
       if (eq >= 0) options.push({ name, value: { ...w, value: v.slice(eq + 1) } });
-      else if (spec.longArg?.includes(name) && i + 1 < args.length) options.push({ name, value: args[++i] as Word });
+      else if (spec.longArg?.includes(name) && i + 1 < args.length)
+        options.push({ name, value: args[++i] as Word });
       else options.push({ name });
       continue;
     }

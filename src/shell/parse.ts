@@ -21,7 +21,8 @@ const parseText: ParseText = (text) => {
 
 /** Parses shell text into every simple command it runs; never throws (a failure sets `error`). */
 export function parseShell(text: string): ParsedShell {
-  if (!getBashParser()) return { commands: [], unknowns: [], error: 'shell parser not initialised (call initShellParser first)' };
+  if (!getBashParser())
+    return { commands: [], unknowns: [], error: 'shell parser not initialised (call initShellParser first)' };
   if (typeof text !== 'string') return { commands: [], unknowns: [], error: 'command is not a string' };
   if (text.length > MAX_TEXT_LENGTH) {
     return { commands: [], unknowns: [], error: `command longer than ${MAX_TEXT_LENGTH} characters` };
@@ -36,7 +37,11 @@ export function parseShell(text: string): ParsedShell {
     if (parsed.root.hasError) result.error = describeSyntaxError(parsed.root);
     return result;
   } catch (e) {
-    return { commands: walker.commands, unknowns: walker.unknowns, error: `shell parser failed: ${(e as Error).message}` };
+    return {
+      commands: walker.commands,
+      unknowns: walker.unknowns,
+      error: `shell parser failed: ${(e as Error).message}`,
+    };
   } finally {
     parsed?.release();
   }

@@ -3,7 +3,19 @@ import { optionValue, splitOptions } from './options.js';
 import { joinWords } from './wrappers.js';
 import type { Word } from './words.js';
 
-export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'rbash', 'fish', 'yash', 'posh']);
+export const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'mksh',
+  'ash',
+  'rbash',
+  'fish',
+  'yash',
+  'posh',
+]);
 
 /** What a shell-running command does with its input. */
 export type ShellRun =
@@ -63,11 +75,15 @@ export function classifyShellRun(name: string, args: Word[]): ShellRun | undefin
   if (name === 'source' || name === '.') {
     const file = args[0];
     if (!file) return undefined;
-    if (['/dev/stdin', '/proc/self/fd/0', '/dev/fd/0', '-'].includes(file.value)) return { kind: 'stdin', via: name };
+    if (['/dev/stdin', '/proc/self/fd/0', '/dev/fd/0', '-'].includes(file.value))
+      return { kind: 'stdin', via: name };
     return { kind: 'file', via: name, file };
   }
   if (name === 'su' || name === 'runuser') {
-    const s = splitOptions(args, { shortArg: 'csgGwu', longArg: ['command', 'shell', 'group', 'supp-group', 'whitelist-environment', 'user'] });
+    const s = splitOptions(args, {
+      shortArg: 'csgGwu',
+      longArg: ['command', 'shell', 'group', 'supp-group', 'whitelist-environment', 'user'],
+    });
     const c = optionValue(s.options, 'c', 'command');
     if (c) return { kind: 'text', via: `${name} -c`, script: c };
     return undefined;

@@ -14,7 +14,9 @@ export function loadBashParser(): Promise<void> {
   loading ??= (async () => {
     const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
     await ts.Parser.init();
-    const language = await ts.Language.load(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm'));
+    const language = await ts.Language.load(
+      require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm'),
+    );
     const p = new ts.Parser();
     p.setLanguage(language);
     parser = p;

@@ -38,11 +38,41 @@ interface RedirectInfo {
 }
 
 const WRITE_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
-const DECODERS = new Set(['base64', 'base32', 'xxd', 'openssl', 'gunzip', 'gzip', 'zcat', 'uudecode', 'rev', 'tr', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'basenc', 'od', 'iconv']);
+const DECODERS = new Set([
+  'base64',
+  'base32',
+  'xxd',
+  'openssl',
+  'gunzip',
+  'gzip',
+  'zcat',
+  'uudecode',
+  'rev',
+  'tr',
+  'bzip2',
+  'bunzip2',
+  'xz',
+  'unxz',
+  'zstd',
+  'basenc',
+  'od',
+  'iconv',
+]);
 const FETCHERS = new Set(['curl', 'wget', 'nc', 'ncat', 'socat', 'fetch', 'http', 'aria2c']);
 const STATEMENT_CONTAINERS = new Set([
-  'program', 'list', 'compound_statement', 'subshell', 'do_group', 'else_clause', 'elif_clause', 'if_statement',
-  'while_statement', 'negated_command', 'case_item', 'c_style_for_statement', 'ERROR',
+  'program',
+  'list',
+  'compound_statement',
+  'subshell',
+  'do_group',
+  'else_clause',
+  'elif_clause',
+  'if_statement',
+  'while_statement',
+  'negated_command',
+  'case_item',
+  'c_style_for_statement',
+  'ERROR',
 ]);
 
 /** Collects simple commands and unknowns from syntax trees. One walker serves one parseShell call. */
@@ -56,7 +86,13 @@ export class Walker {
   constructor(private readonly parseText: ParseText) {}
 
   /** Walks the statements of a parsed program at the given depth. */
-  walkProgram(root: SyntaxNode, depth: number, via: string[], outer?: RedirectInfo[], remote?: boolean): void {
+  walkProgram(
+    root: SyntaxNode,
+    depth: number,
+    via: string[],
+    outer?: RedirectInfo[],
+    remote?: boolean,
+  ): void {
     this.walkNode(root, { depth, via, outer, remote });
   }
 
@@ -103,7 +139,8 @@ export class Walker {
         return;
       case 'function_definition': {
         const body = node.childForFieldName('body');
-        if (body) this.walkNode(body, { ...ctx, pipeline: undefined, position: undefined, upstream: undefined });
+        if (body)
+          this.walkNode(body, { ...ctx, pipeline: undefined, position: undefined, upstream: undefined });
         return;
       }
       case 'for_statement':
@@ -129,7 +166,11 @@ export class Walker {
   }
 
   /** Walks the stages of a pipeline; each stage sees the previous stage's commands as its stdin. */
-  private walkPipeline(stages: SyntaxNode[], ctx: Ctx, first?: { pipeline: number; position: number; upstream: SimpleCommand[] }): void {
+  private walkPipeline(
+    stages: SyntaxNode[],
+    ctx: Ctx,
+    first?: { pipeline: number; position: number; upstream: SimpleCommand[] },
+  ): void {
     const id = first?.pipeline ?? ++this.pipelines;
     let position = first?.position ?? 0;
     let upstream = first?.upstream;
@@ -143,7 +184,9 @@ export class Walker {
 
   private walkRedirected(node: SyntaxNode, ctx: Ctx): void {
     const body = node.childForFieldName('body');
-    const redirectNodes = node.children.filter((c, i): c is SyntaxNode => !!c && node.fieldNameForChild(i) === 'redirect');
+    const redirectNodes = node.children.filter(
+      (c, i): c is SyntaxNode => !!c && node.fieldNameForChild(i) === 'redirect',
+    );
     if (body?.type === 'command') {
       this.walkCommand(body, ctx, redirectNodes);
       return;
@@ -151,7 +194,16 @@ export class Walker {
     const infos = this.readRedirects(redirectNodes, ctx);
     if (!body) {
       // `> file` alone truncates the file: report it as the null command `:`.
-      this.emit(ctx, { name: ':', argv: [':'], words: [], assigns: [], redirects: infos, text: node.text, extraPaths: [], dynamic: false });
+      this.emit(ctx, {
+        name: ':',
+        argv: [':'],
+        words: [],
+        assigns: [],
+        redirects: infos,
+        text: node.text,
+        extraPaths: [],
+        dynamic: false,
+      });
       this.walkContinuations(redirectNodes, ctx, undefined);
       return;
     }
@@ -202,7 +254,11 @@ export class Walker {
         const target = n.namedChildren.find((c) => c && c.type !== 'file_descriptor');
         const w = target ? evaluateWord(target) : makeWord('');
         const fd = descriptorOf(n) ?? 0;
-        out.push({ redirect: { op: '<<<', fd, target: w.value, dynamic: w.dynamic }, stdinText: w.value + '\n', stdinDynamic: w.dynamic });
+        out.push({
+          redirect: { op: '<<<', fd, target: w.value, dynamic: w.dynamic },
+          stdinText: w.value + '\n',
+          stdinDynamic: w.dynamic,
+        });
       } else if (n.type === 'heredoc_redirect') {
         const op = n.children.find((c) => c && !c.isNamed && c.text.startsWith('<<'))?.text ?? '<<';
         const start = n.children.find((c) => c?.type === 'heredoc_start')?.text ?? '';
@@ -212,13 +268,20 @@ export class Walker {
         if (op === '<<-') body = body.replace(/^\t+/gm, '');
         if (bodyNode && !quoted) this.findSubstitutions(bodyNode, ctx);
         // tree-sitter-bash sometimes reads a heredoc body as words of the heredoc node: its text cannot be trusted.
-        if (n.namedChildren.some((c) => c && ['word', 'string', 'raw_string', 'concatenation'].includes(c.type))) {
+        if (
+          n.namedChildren.some((c) => c && ['word', 'string', 'raw_string', 'concatenation'].includes(c.type))
+        ) {
           this.addUnknown('here-document could not be read reliably', n.text);
         }
         const dynamic = !quoted && /[$`]/.test(body);
-        out.push({ redirect: { op, fd: descriptorOf(n) ?? 0, target: body, dynamic }, stdinText: body, stdinDynamic: dynamic });
+        out.push({
+          redirect: { op, fd: descriptorOf(n) ?? 0, target: body, dynamic },
+          stdinText: body,
+          stdinDynamic: dynamic,
+        });
         for (const c of n.namedChildren) {
-          if (c && (c.type === 'file_redirect' || c.type === 'herestring_redirect')) out.push(...this.readRedirects([c], ctx));
+          if (c && (c.type === 'file_redirect' || c.type === 'herestring_redirect'))
+            out.push(...this.readRedirects([c], ctx));
         }
       }
     }
@@ -230,7 +293,13 @@ export class Walker {
     for (const n of nodes) {
       if (n.type !== 'heredoc_redirect') continue;
       for (const c of n.namedChildren) {
-        if (!c || ['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect', 'herestring_redirect'].includes(c.type)) continue;
+        if (
+          !c ||
+          ['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect', 'herestring_redirect'].includes(
+            c.type,
+          )
+        )
+          continue;
         if (c.type === 'pipeline' && first) {
           this.walkPipeline(c.namedChildren.filter(isStatement), ctx, {
             pipeline: first.pipeline,
@@ -264,7 +333,9 @@ export class Walker {
     // redirection; bash passes them to the command as arguments.
     for (const r of redirectNodes) {
       if (r.type !== 'file_redirect') continue;
-      const dests = r.children.filter((c, i): c is SyntaxNode => !!c && r.fieldNameForChild(i) === 'destination');
+      const dests = r.children.filter(
+        (c, i): c is SyntaxNode => !!c && r.fieldNameForChild(i) === 'destination',
+      );
       for (const d of dests.slice(1)) {
         this.findSubstitutions(d, ctx);
         words.push(evaluateWord(d));
@@ -272,13 +343,24 @@ export class Walker {
     }
     const redirects = [...(ctx.outer ?? []), ...this.readRedirects(redirectNodes, ctx)];
     // A heredoc followed by `| next` on the same line: this command is the first stage of that pipeline.
-    const pipesOn = redirectNodes.some((r) => r.type === 'heredoc_redirect' && r.namedChildren.some((c) => c?.type === 'pipeline'));
+    const pipesOn = redirectNodes.some(
+      (r) => r.type === 'heredoc_redirect' && r.namedChildren.some((c) => c?.type === 'pipeline'),
+    );
     let cctx = ctx;
     if (pipesOn && ctx.pipeline === undefined) cctx = { ...ctx, pipeline: ++this.pipelines, position: 0 };
     const before = this.commands.length;
     if (words.length === 0) {
       if (redirects.length > 0) {
-        this.emit(cctx, { name: ':', argv: [':'], words: [], assigns, redirects, text: node.text, extraPaths: [], dynamic: false });
+        this.emit(cctx, {
+          name: ':',
+          argv: [':'],
+          words: [],
+          assigns,
+          redirects,
+          text: node.text,
+          extraPaths: [],
+          dynamic: false,
+        });
       }
     } else this.resolveCommand(words, assigns, redirects, cctx, node.text);
     const first = this.commands.slice(before).find((c) => c.depth === ctx.depth);
@@ -286,7 +368,13 @@ export class Walker {
   }
 
   /** Looks through wrappers and shell-running commands, then emits the command (or walks what it runs). */
-  private resolveCommand(words: Word[], assigns: string[], redirects: RedirectInfo[], ctx: Ctx, text: string): void {
+  private resolveCommand(
+    words: Word[],
+    assigns: string[],
+    redirects: RedirectInfo[],
+    ctx: Ctx,
+    text: string,
+  ): void {
     let argv = words;
     const via = [...ctx.via];
     const allAssigns = [...assigns];
@@ -306,7 +394,12 @@ export class Walker {
         allAssigns.push(...wrapped.assigns);
         moreArgs ||= wrapped.moreArgs;
         if (wrapped.script) {
-          this.walkShellText(wrapped.script, { ...ctx, via, outer: redirects }, `${wrapped.via} script`, text);
+          this.walkShellText(
+            wrapped.script,
+            { ...ctx, via, outer: redirects },
+            `${wrapped.via} script`,
+            text,
+          );
           return;
         }
         argv = wrapped.inner;
@@ -320,9 +413,24 @@ export class Walker {
       if (run?.kind === 'text') {
         via.push(run.via);
         const before = this.commands.length;
-        this.walkShellText(run.script, { ...ctx, via, outer: redirects, remote: ctx.remote || run.remote }, run.via, text);
+        this.walkShellText(
+          run.script,
+          { ...ctx, via, outer: redirects, remote: ctx.remote || run.remote },
+          run.via,
+          text,
+        );
         // `bash -c ''` runs nothing, but the call is still reported as the shell it starts.
-        if (this.commands.length === before) this.emitResolved({ ...ctx, via: via.slice(0, -1) }, name, argv, allAssigns, redirects, text, moreArgs, []);
+        if (this.commands.length === before)
+          this.emitResolved(
+            { ...ctx, via: via.slice(0, -1) },
+            name,
+            argv,
+            allAssigns,
+            redirects,
+            text,
+            moreArgs,
+            [],
+          );
         if (run.remote) this.addUnknown('command runs on a remote host (ssh)', text);
         return;
       }
@@ -344,7 +452,14 @@ export class Walker {
         const found = analyzeInterpreter(name, argv.slice(1), stdin);
         for (const u of found.unknowns) this.addUnknown(u, text);
         extra.push(...found.paths);
-        const inner: Ctx = { ...ctx, via: [...via, found.via], outer: undefined, pipeline: undefined, position: undefined, upstream: undefined };
+        const inner: Ctx = {
+          ...ctx,
+          via: [...via, found.via],
+          outer: undefined,
+          pipeline: undefined,
+          position: undefined,
+          upstream: undefined,
+        };
         for (const sh of found.shellTexts) this.walkShellText(makeWord(sh), inner, found.via, text);
       }
       this.emitResolved({ ...ctx, via }, name, argv, allAssigns, redirects, text, moreArgs, extra);
@@ -354,7 +469,13 @@ export class Walker {
   }
 
   /** find itself reads (or deletes) its start points; each -exec/-execdir/-ok command runs on what it finds. */
-  private resolveFind(argv: Word[], assigns: string[], redirects: RedirectInfo[], ctx: Ctx, text: string): void {
+  private resolveFind(
+    argv: Word[],
+    assigns: string[],
+    redirects: RedirectInfo[],
+    ctx: Ctx,
+    text: string,
+  ): void {
     const own: Word[] = [];
     const execs: Word[][] = [];
     for (let i = 0; i < argv.length; i++) {
@@ -373,7 +494,9 @@ export class Walker {
     }
     this.emitResolved(ctx, 'find', own, assigns, redirects, text, false, []);
     const findCmd = this.commands[this.commands.length - 1];
-    const roots = (findCmd?.paths ?? []).filter((p) => p.source === 'operand' && p.access !== 'write').map((p) => p.path);
+    const roots = (findCmd?.paths ?? [])
+      .filter((p) => p.source === 'operand' && p.access !== 'write')
+      .map((p) => p.path);
     for (const cmd of execs) {
       const before = this.commands.length;
       this.resolveCommand(cmd, [], [], { ...ctx, via: [...ctx.via, 'find -exec'], outer: undefined }, text);
@@ -382,13 +505,18 @@ export class Walker {
         // `{}` stands for every file under the start points: carry the access the command gives it to them.
         const braces = c.paths.filter((p) => p.path.includes('{}'));
         c.paths = c.paths.filter((p) => !p.path.includes('{}'));
-        for (const b of braces) for (const root of roots) c.paths.push({ path: root, access: b.access, source: 'operand', dynamic: true });
+        for (const b of braces)
+          for (const root of roots)
+            c.paths.push({ path: root, access: b.access, source: 'operand', dynamic: true });
       }
     }
   }
 
   /** The heredoc or here-string text a command reads, or undefined. */
-  private stdinFor(redirects: RedirectInfo[], ctx: Ctx): { text: string; dynamic: boolean } | 'pipe' | undefined {
+  private stdinFor(
+    redirects: RedirectInfo[],
+    ctx: Ctx,
+  ): { text: string; dynamic: boolean } | 'pipe' | undefined {
     for (let i = redirects.length - 1; i >= 0; i--) {
       const r = redirects[i] as RedirectInfo;
       if (r.stdinText !== undefined) return { text: r.stdinText, dynamic: !!r.stdinDynamic };
@@ -399,14 +527,26 @@ export class Walker {
   }
 
   /** A shell reading its script from stdin: a heredoc or here-string is parsed, a pipe is judged by its source. */
-  private walkStdinScript(ctx: Ctx, redirects: RedirectInfo[], text: string, name: string, argv: Word[]): void {
+  private walkStdinScript(
+    ctx: Ctx,
+    redirects: RedirectInfo[],
+    text: string,
+    name: string,
+    argv: Word[],
+  ): void {
     const stdin = this.stdinFor(redirects, ctx);
     if (stdin === undefined) {
       // A script file given with `<`, or an interactive shell: the shell itself is the command.
       this.emitResolved({ ...ctx, via: ctx.via.slice(0, -1) }, name, argv, [], redirects, text, false, []);
       return;
     }
-    const inner: Ctx = { ...ctx, outer: undefined, pipeline: undefined, position: undefined, upstream: undefined };
+    const inner: Ctx = {
+      ...ctx,
+      outer: undefined,
+      pipeline: undefined,
+      position: undefined,
+      upstream: undefined,
+    };
     if (stdin !== 'pipe') {
       this.walkShellText(makeWord(stdin.text, stdin.dynamic), inner, `${name} stdin`, text);
       return;
@@ -463,7 +603,19 @@ export class Walker {
       const before = this.commands.length;
       this.walkNode(parsed.root, { depth, via: ctx.via, outer: ctx.outer, remote: ctx.remote });
       if (this.commands.length === before && (ctx.outer?.length ?? 0) > 0) {
-        this.emit({ ...ctx, depth }, { name: ':', argv: [':'], words: [], assigns: [], redirects: ctx.outer ?? [], text, extraPaths: [], dynamic: false });
+        this.emit(
+          { ...ctx, depth },
+          {
+            name: ':',
+            argv: [':'],
+            words: [],
+            assigns: [],
+            redirects: ctx.outer ?? [],
+            text,
+            extraPaths: [],
+            dynamic: false,
+          },
+        );
       }
     } finally {
       parsed.release();
@@ -509,7 +661,16 @@ export class Walker {
 
   private emit(
     ctx: Ctx,
-    c: { name: string; argv: string[]; words: Word[]; assigns: string[]; redirects: RedirectInfo[]; text: string; extraPaths: PathRef[]; dynamic: boolean },
+    c: {
+      name: string;
+      argv: string[];
+      words: Word[];
+      assigns: string[];
+      redirects: RedirectInfo[];
+      text: string;
+      extraPaths: PathRef[];
+      dynamic: boolean;
+    },
   ): void {
     const pipeline = ctx.pipeline ?? ++this.pipelines;
     const paths: PathRef[] = ctx.remote ? [] : [...c.extraPaths];
@@ -529,7 +690,8 @@ export class Walker {
     };
     this.commands.push(cmd);
     const stdin = [...c.redirects].reverse().find((r) => r.stdinText !== undefined);
-    if (stdin?.stdinText !== undefined) this.stdinOf.set(cmd, { text: stdin.stdinText, dynamic: !!stdin.stdinDynamic });
+    if (stdin?.stdinText !== undefined)
+      this.stdinOf.set(cmd, { text: stdin.stdinText, dynamic: !!stdin.stdinDynamic });
   }
 }
 
@@ -548,7 +710,8 @@ function descriptorOf(n: SyntaxNode): number | undefined {
 
 function readFileRedirect(n: SyntaxNode): RedirectInfo {
   const op = n.children.find((c) => c && !c.isNamed)?.text ?? '>';
-  const dest = n.childForFieldName('destination') ?? n.namedChildren.find((c) => c && c.type !== 'file_descriptor');
+  const dest =
+    n.childForFieldName('destination') ?? n.namedChildren.find((c) => c && c.type !== 'file_descriptor');
   const w = dest ? evaluateWord(dest) : makeWord('');
   const fd = descriptorOf(n) ?? (op.startsWith('<') ? 0 : 1);
   return { redirect: { op, fd, target: w.value, dynamic: w.dynamic || w.glob } };
@@ -559,7 +722,8 @@ function redirectPaths(r: Redirect): PathRef[] {
   let access: 'read' | 'write' | undefined;
   if (WRITE_OPS.has(r.op)) access = 'write';
   else if (r.op === '<') access = 'read';
-  else if ((r.op === '>&' || r.op === '<&') && !/^(\d+-?|-)$/.test(r.target)) access = r.op === '>&' ? 'write' : 'read';
+  else if ((r.op === '>&' || r.op === '<&') && !/^(\d+-?|-)$/.test(r.target))
+    access = r.op === '>&' ? 'write' : 'read';
   if (!access) return [];
   const ref = makePathRef(w, access, 'redirect');
   return ref ? [ref] : [];
@@ -578,5 +742,7 @@ function evaluateAssignment(n: SyntaxNode): Word {
 
 /** printf's format with its backslash escapes decoded (only used when it has no other argument). */
 function unescapePrintf(fmt: string): string {
-  return fmt.replace(/\\(n|t|\\)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\')).replace(/%%/g, '%');
+  return fmt
+    .replace(/\\(n|t|\\)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'))
+    .replace(/%%/g, '%');
 }

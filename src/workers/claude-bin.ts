@@ -42,12 +42,22 @@ function isExecutable(file: string): boolean {
 
 // The version a claude binary reports (`2.1.330 (Claude Code)` -> `2.1.330`).
 export async function claudeVersion(bin: string): Promise<string> {
-  const r = await execa(bin, ['--version'], { reject: false, timeout: 20_000, env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' } });
+  const r = await execa(bin, ['--version'], {
+    reject: false,
+    timeout: 20_000,
+    env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  });
   const m = /(\d+\.\d+\.\d+)/.exec(String(r.stdout ?? ''));
   if (r.exitCode !== 0 || !m) {
-    throw new ToolgateError('CLAUDE_BIN', `${bin} --version failed: ${String(r.stderr ?? r.stdout ?? '').trim().slice(0, 200)}`, {
-      hint: 'check that this is a working Claude Code binary',
-    });
+    throw new ToolgateError(
+      'CLAUDE_BIN',
+      `${bin} --version failed: ${String(r.stderr ?? r.stdout ?? '')
+        .trim()
+        .slice(0, 200)}`,
+      {
+        hint: 'check that this is a working Claude Code binary',
+      },
+    );
   }
   return m[1]!;
 }

@@ -16,7 +16,12 @@ export interface ConverseOptions {
 const TURN_END = new Set(['stop', 'stop_failure', 'session_end']);
 
 // Waits for the end of the turn that started after `baseline`: stop, stop_failure, session_end, or an interrupt.
-export async function waitForTurnEnd(rec: WorkerRecord, baseline: number, timeoutMs: number, transcriptSizeAtSend: number): Promise<NumberedEvent | 'interrupted'> {
+export async function waitForTurnEnd(
+  rec: WorkerRecord,
+  baseline: number,
+  timeoutMs: number,
+  transcriptSizeAtSend: number,
+): Promise<NumberedEvent | 'interrupted'> {
   const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
   let interrupted = false;
   const check = (): NumberedEvent | undefined => {
@@ -39,7 +44,11 @@ export async function waitForTurnEnd(rec: WorkerRecord, baseline: number, timeou
 }
 
 // The transcript's last turn once its final text is `finalText` (or whatever is there when `timeoutMs` runs out).
-export function awaitTurnWith(file: string | undefined, finalText: string, timeoutMs: number): Promise<ReturnType<typeof lastTurn>> {
+export function awaitTurnWith(
+  file: string | undefined,
+  finalText: string,
+  timeoutMs: number,
+): Promise<ReturnType<typeof lastTurn>> {
   const current = () => lastTurn(readTranscriptIfAny(file));
   const done = (t: ReturnType<typeof lastTurn>) => !!t && finalAssistantText(t).trim() === finalText.trim();
   const now = current();
@@ -57,12 +66,26 @@ export function awaitTurnWith(file: string | undefined, finalText: string, timeo
   });
 }
 
-export async function converse(s: StatePaths, rec: WorkerRecord, text: string, o: ConverseOptions): Promise<string> {
+export async function converse(
+  s: StatePaths,
+  rec: WorkerRecord,
+  text: string,
+  o: ConverseOptions,
+): Promise<string> {
   const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
   const sizeAtSend = readTranscriptIfAny(transcript).length;
   const started = Date.now();
-  const sent = await sendPrompt(s, rec, text, { queue: false, submitTimeoutMs: Math.min(o.timeoutMs, 10_000), retryMs: 2000 });
-  const end = await waitForTurnEnd(rec, sent.baseline, Math.max(1, o.timeoutMs - (Date.now() - started)), sizeAtSend);
+  const sent = await sendPrompt(s, rec, text, {
+    queue: false,
+    submitTimeoutMs: Math.min(o.timeoutMs, 10_000),
+    retryMs: 2000,
+  });
+  const end = await waitForTurnEnd(
+    rec,
+    sent.baseline,
+    Math.max(1, o.timeoutMs - (Date.now() - started)),
+    sizeAtSend,
+  );
   if (end === 'interrupted') {
     throw new ToolgateError('INTERNAL', `worker "${rec.name}"'s turn was interrupted before it finished`, {
       hint: `see what happened with \`toolgate turn ${rec.name}\``,
@@ -70,21 +93,32 @@ export async function converse(s: StatePaths, rec: WorkerRecord, text: string, o
   }
   const ev = end.event;
   if (ev.event === 'session_end') {
-    throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" ended its session (${String(ev.reason ?? 'unknown reason')}) during the turn`, {
-      hint: 'launch a new worker',
-    });
+    throw new ToolgateError(
+      'WORKER_GONE',
+      `worker "${rec.name}" ended its session (${String(ev.reason ?? 'unknown reason')}) during the turn`,
+      {
+        hint: 'launch a new worker',
+      },
+    );
   }
   if (ev.event === 'stop_failure') {
-    throw new ToolgateError('INTERNAL', `worker "${rec.name}"'s turn failed: ${String(ev.error ?? 'unknown error')}`, {
-      hint: `the worker stays usable; see \`toolgate turn ${rec.name}\``,
-    });
+    throw new ToolgateError(
+      'INTERNAL',
+      `worker "${rec.name}"'s turn failed: ${String(ev.error ?? 'unknown error')}`,
+      {
+        hint: `the worker stays usable; see \`toolgate turn ${rec.name}\``,
+      },
+    );
   }
   const path = typeof ev.transcript_path === 'string' ? ev.transcript_path : transcript;
   if (o.withTurn) {
     // Claude Code may fire Stop before it has written the turn's last records: wait for the reply to be there.
     const last = typeof ev.last_assistant_message === 'string' ? ev.last_assistant_message : '';
     const turn = await awaitTurnWith(path, last, 3000);
-    if (!turn) throw new ToolgateError('TRANSCRIPT', 'the turn is not in the transcript', { hint: `transcript: ${path ?? 'unknown'}` });
+    if (!turn)
+      throw new ToolgateError('TRANSCRIPT', 'the turn is not in the transcript', {
+        hint: `transcript: ${path ?? 'unknown'}`,
+      });
     return renderTurnMarkdown(turn, { full: false });
   }
   const last = typeof ev.last_assistant_message === 'string' ? ev.last_assistant_message : undefined;

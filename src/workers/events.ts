@@ -31,7 +31,9 @@ export interface NumberedEvent {
 // Rejects an event name that no hook emits, listing the valid ones.
 export function validateEventName(name: string): EventName {
   if ((EVENT_NAMES as readonly string[]).includes(name)) return name as EventName;
-  throw new ToolgateError('USAGE', `unknown event "${name}"`, { hint: `events are: ${EVENT_NAMES.join(', ')}` });
+  throw new ToolgateError('USAGE', `unknown event "${name}"`, {
+    hint: `events are: ${EVENT_NAMES.join(', ')}`,
+  });
 }
 
 function parseLine(text: string): WorkerEvent | undefined {

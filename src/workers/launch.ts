@@ -8,12 +8,21 @@ import { ToolgateError } from '../core/errors.js';
 import { ensureState, type StatePaths } from '../core/state.js';
 import { claudeVersion, findClaude, isTested, TESTED_VERSIONS } from './claude-bin.js';
 import { listWorkers, removeWorker, saveWorker, validateName, type WorkerRecord } from './registry.js';
-import { capturePane, hasSession, killSession, newSession, paneTail, sendKeys, socketFromEnv, tmuxOn, type Tmux } from './tmux.js';
+import {
+  capturePane,
+  hasSession,
+  killSession,
+  newSession,
+  paneTail,
+  sendKeys,
+  socketFromEnv,
+  tmuxOn,
+  type Tmux,
+} from './tmux.js';
 import { canonicalDir, isTrusted, trustDir } from './trust.js';
 import { buildWorkerEnv, hooksDisabledBy, writeEnvFile } from './worker-env.js';
 import { countLines, waitForEvent } from './events.js';
 import { startDaemon } from '../gate/run-supervisor.js';
-
 
 export interface LaunchOptions {
   name: string;
@@ -49,15 +58,21 @@ export async function launchWorker(
   const cwd = canonicalDir(o.workdir);
   const disabledBy = hooksDisabledBy(callerEnv);
   if (disabledBy) {
-    throw new ToolgateError('HOOKS_DISABLED', `${disabledBy} sets "disableAllHooks": true, which would switch the gate off`, {
-      hint: `remove disableAllHooks from ${disabledBy}; toolgate will not start a worker whose hooks are off`,
-    });
+    throw new ToolgateError(
+      'HOOKS_DISABLED',
+      `${disabledBy} sets "disableAllHooks": true, which would switch the gate off`,
+      {
+        hint: `remove disableAllHooks from ${disabledBy}; toolgate will not start a worker whose hooks are off`,
+      },
+    );
   }
   if (o.trust) note(`trusting ${trustDir(callerEnv, cwd)} for toolgate`);
   const claudeBin = findClaude(callerEnv);
   const version = await claudeVersion(claudeBin);
   if (!isTested(version)) {
-    note(`warning: Claude Code ${version} has not been tested with toolgate (tested: ${TESTED_VERSIONS.join(', ')})`);
+    note(
+      `warning: Claude Code ${version} has not been tested with toolgate (tested: ${TESTED_VERSIONS.join(', ')})`,
+    );
   }
   const s = ensureState(callerEnv);
   const tmux = tmuxOn(socketFromEnv(callerEnv));
@@ -69,20 +84,30 @@ export async function launchWorker(
   // Adopting takes over the record of the same session (its tmux session is gone, checked above by name).
   const clash = listWorkers(s).find((w) => w.name === o.name && !(o.resume && w.worker_id === o.resume));
   if (clash) {
-    throw new ToolgateError('NAME_TAKEN', `toolgate still has a record of a worker named "${o.name}" (${clash.worker_id})`, {
-      hint: '`toolgate prune` drops records of workers that are gone',
-    });
+    throw new ToolgateError(
+      'NAME_TAKEN',
+      `toolgate still has a record of a worker named "${o.name}" (${clash.worker_id})`,
+      {
+        hint: '`toolgate prune` drops records of workers that are gone',
+      },
+    );
   }
   // The worker's own --policy layers live in its record; the supervisor it starts keeps the default base policy.
   const sup = await startDaemon(s, { policies: [], logLevel: 'info' }, callerEnv);
   if (sup.started) note(`started a toolgate supervisor (pid ${sup.pid}) for ${s.root}`);
 
-  if (o.resume !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.resume)) {
-    throw new ToolgateError('USAGE', `"${o.resume}" is not a Claude Code session id`, { hint: 'session ids look like 0c0ffee0-1234-4abc-9def-000000000001' });
+  if (
+    o.resume !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.resume)
+  ) {
+    throw new ToolgateError('USAGE', `"${o.resume}" is not a Claude Code session id`, {
+      hint: 'session ids look like 0c0ffee0-1234-4abc-9def-000000000001',
+    });
   }
   const workerId = o.resume ?? randomUUID();
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) note('running as root: setting IS_SANDBOX=1, which Claude Code requires for bypass mode as root');
+  if (isRoot)
+    note('running as root: setting IS_SANDBOX=1, which Claude Code requires for bypass mode as root');
   const rec: WorkerRecord = {
     v: 1,
     name: o.name,
@@ -100,20 +125,42 @@ export async function launchWorker(
   };
   saveWorker(s, rec);
 
-  const term = (await tmux.run(['show-options', '-gv', 'default-terminal'])).stdout.trim() || 'screen-256color';
-  const env = buildWorkerEnv({ callerEnv, workerName: o.name, workerId, stateDir: s.root, term, isRoot, extra: o.env });
+  const term =
+    (await tmux.run(['show-options', '-gv', 'default-terminal'])).stdout.trim() || 'screen-256color';
+  const env = buildWorkerEnv({
+    callerEnv,
+    workerName: o.name,
+    workerId,
+    stateDir: s.root,
+    term,
+    isRoot,
+    extra: o.env,
+  });
   const envFile = path.join(s.workers, `${workerId}.env`);
   writeEnvFile(envFile, env);
   const claudeArgs = [
     ...(o.resume ? ['--resume', workerId] : ['--session-id', workerId]),
-    '--plugin-dir', PLUGIN_DIR,
+    '--plugin-dir',
+    PLUGIN_DIR,
     '--dangerously-skip-permissions',
-    '--settings', JSON.stringify({ skipDangerousModePermissionPrompt: true }),
+    '--settings',
+    JSON.stringify({ skipDangerousModePermissionPrompt: true }),
     ...(o.projectSettings ? [] : ['--setting-sources', 'user']),
-    '--disallowed-tools', 'AskUserQuestion',
+    '--disallowed-tools',
+    'AskUserQuestion',
     ...o.claudeArgs,
   ];
-  const argv = ['/usr/bin/env', '-i', '/bin/bash', '--noprofile', '--norc', path.join(PLUGIN_DIR, 'bin/worker-exec'), envFile, claudeBin, ...claudeArgs];
+  const argv = [
+    '/usr/bin/env',
+    '-i',
+    '/bin/bash',
+    '--noprofile',
+    '--norc',
+    path.join(PLUGIN_DIR, 'bin/worker-exec'),
+    envFile,
+    claudeBin,
+    ...claudeArgs,
+  ];
   try {
     await newSession(tmux, o.name, cwd, argv);
   } catch (e) {
@@ -130,15 +177,25 @@ export async function launchWorker(
     fs.rmSync(envFile, { force: true });
     if (!o.resume) fs.rmSync(rec.events_file, { force: true });
     if (e instanceof ToolgateError && e.code === 'UNTRUSTED_DIR') throw e;
-    throw new ToolgateError('LAUNCH_FAILED', `worker "${o.name}" did not start: ${(e as Error).message}${tail ? `\n--- last lines of its pane ---\n${tail}` : ''}`, {
-      hint: 'check the pane output above; a first-run dialog or a missing API key are the usual causes',
-    });
+    throw new ToolgateError(
+      'LAUNCH_FAILED',
+      `worker "${o.name}" did not start: ${(e as Error).message}${tail ? `\n--- last lines of its pane ---\n${tail}` : ''}`,
+      {
+        hint: 'check the pane output above; a first-run dialog or a missing API key are the usual causes',
+      },
+    );
   }
   return { session_id: workerId, tmux_name: o.name, events_file: rec.events_file };
 }
 
 // Waits for session_start, answering the workspace-trust dialog only for a directory trusted for toolgate.
-async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+async function awaitStart(
+  s: StatePaths,
+  rec: WorkerRecord,
+  tmux: Tmux,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<void> {
   const controller = new AbortController();
   let failure: Error | undefined;
   let answeredTrust = false;
@@ -160,9 +217,13 @@ async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: Nod
             await sendKeys(tmux, rec.tmux_name, 'Down');
           }
         } else {
-          failure = new ToolgateError('UNTRUSTED_DIR', `Claude Code asks whether to trust ${rec.cwd}, and toolgate was not told to`, {
-            hint: `if you trust it, run \`toolgate trust ${rec.cwd}\` (or launch with --trust), then launch again`,
-          });
+          failure = new ToolgateError(
+            'UNTRUSTED_DIR',
+            `Claude Code asks whether to trust ${rec.cwd}, and toolgate was not told to`,
+            {
+              hint: `if you trust it, run \`toolgate trust ${rec.cwd}\` (or launch with --trust), then launch again`,
+            },
+          );
           controller.abort();
         }
       }
@@ -170,7 +231,11 @@ async function awaitStart(s: StatePaths, rec: WorkerRecord, tmux: Tmux, env: Nod
   }, 300);
   try {
     const from = countLines(rec.events_file); // an adopted worker keeps its old events
-    await waitForEvent(rec.events_file, (e) => e.event === 'session_start', { afterLine: from, timeoutMs, signal: controller.signal });
+    await waitForEvent(rec.events_file, (e) => e.event === 'session_start', {
+      afterLine: from,
+      timeoutMs,
+      signal: controller.signal,
+    });
   } catch (e) {
     throw failure ?? e;
   } finally {

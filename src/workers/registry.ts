@@ -103,9 +103,13 @@ export function resolveWorker(state: StatePaths, ref: string): WorkerRecord {
   const matches = listWorkers(state).filter((w) => w.name === ref);
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
-    throw new ToolgateError('AMBIGUOUS', `several workers are named "${ref}": ${matches.map((m) => m.worker_id).join(', ')}`, {
-      hint: 'name the worker by its session id, or run `toolgate prune` to drop dead ones',
-    });
+    throw new ToolgateError(
+      'AMBIGUOUS',
+      `several workers are named "${ref}": ${matches.map((m) => m.worker_id).join(', ')}`,
+      {
+        hint: 'name the worker by its session id, or run `toolgate prune` to drop dead ones',
+      },
+    );
   }
   throw new ToolgateError('WORKER_NOT_FOUND', `no worker known as "${ref}"`, {
     hint: 'see `toolgate list --all` for the workers toolgate knows',

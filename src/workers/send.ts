@@ -21,27 +21,46 @@ export interface SendResult {
 
 // Refuses what Claude Code would not treat as a prompt to the model.
 export function checkPromptText(text: string): void {
-  if (text.trim() === '') throw new ToolgateError('USAGE', 'the prompt is empty', { hint: 'give the text to send' });
+  if (text.trim() === '')
+    throw new ToolgateError('USAGE', 'the prompt is empty', { hint: 'give the text to send' });
   if (text.trimStart().startsWith('!')) {
-    throw new ToolgateError('SEND_REFUSED', 'the prompt starts with "!", which Claude Code runs as a shell command with no hook (ungated)', {
-      hint: 'reword the prompt so it does not start with "!"',
-    });
+    throw new ToolgateError(
+      'SEND_REFUSED',
+      'the prompt starts with "!", which Claude Code runs as a shell command with no hook (ungated)',
+      {
+        hint: 'reword the prompt so it does not start with "!"',
+      },
+    );
   }
 }
 
-export async function sendPrompt(s: StatePaths, rec: WorkerRecord, text: string, o: SendOptions): Promise<SendResult> {
+export async function sendPrompt(
+  s: StatePaths,
+  rec: WorkerRecord,
+  text: string,
+  o: SendOptions,
+): Promise<SendResult> {
   checkPromptText(text);
   const tmux = tmuxOn(rec.tmux_socket);
   if (!(await hasSession(tmux, rec.tmux_name))) {
-    throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has no tmux session`, { hint: 'launch it again, or `toolgate prune`' });
-  }
-  if (!runningSupervisor(s)) {
-    throw new ToolgateError('SUPERVISOR', `no toolgate supervisor is running for ${s.root}: the worker's events are not recorded and every tool call is denied`, {
-      hint: 'start one: toolgate supervise --daemon',
+    throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has no tmux session`, {
+      hint: 'launch it again, or `toolgate prune`',
     });
   }
+  if (!runningSupervisor(s)) {
+    throw new ToolgateError(
+      'SUPERVISOR',
+      `no toolgate supervisor is running for ${s.root}: the worker's events are not recorded and every tool call is denied`,
+      {
+        hint: 'start one: toolgate supervise --daemon',
+      },
+    );
+  }
   const status = await workerStatus(s, rec);
-  if (status === 'terminated') throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has ended its session`, { hint: '`toolgate stop` it and launch a new one' });
+  if (status === 'terminated')
+    throw new ToolgateError('WORKER_GONE', `worker "${rec.name}" has ended its session`, {
+      hint: '`toolgate stop` it and launch a new one',
+    });
   const busy = status === 'working' || status === 'awaiting-decision';
   if (busy && !o.queue) {
     throw new ToolgateError('WORKER_BUSY', `worker "${rec.name}" is in the middle of a turn (${status})`, {
@@ -66,7 +85,11 @@ export async function sendPrompt(s: StatePaths, rec: WorkerRecord, text: string,
     await sendKeys(tmux, rec.tmux_name, 'Enter');
   }
   if (busy) return { baseline, queued: true }; // a prompt queued mid-turn fires no user_prompt_submit of its own
-  throw new ToolgateError('SEND_FAILED', `worker "${rec.name}" did not confirm the prompt within ${o.submitTimeoutMs / 1000}s`, {
-    hint: `look at its screen: \`toolgate handoff ${rec.name}\``,
-  });
+  throw new ToolgateError(
+    'SEND_FAILED',
+    `worker "${rec.name}" did not confirm the prompt within ${o.submitTimeoutMs / 1000}s`,
+    {
+      hint: `look at its screen: \`toolgate handoff ${rec.name}\``,
+    },
+  );
 }

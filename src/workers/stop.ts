@@ -6,7 +6,11 @@ import { removeWorker, type WorkerRecord } from './registry.js';
 import { hasSession, killSession, sendKeys, sendLiteral, tmuxOn } from './tmux.js';
 
 // Graceful stop; always ends with the tmux session killed and the worker's state removed.
-export async function stopWorker(s: StatePaths, rec: WorkerRecord, graceMs = 10_000): Promise<'exited' | 'killed' | 'already-gone'> {
+export async function stopWorker(
+  s: StatePaths,
+  rec: WorkerRecord,
+  graceMs = 10_000,
+): Promise<'exited' | 'killed' | 'already-gone'> {
   const tmux = tmuxOn(rec.tmux_socket);
   let how: 'exited' | 'killed' | 'already-gone' = 'already-gone';
   if (await hasSession(tmux, rec.tmux_name)) {
@@ -15,7 +19,10 @@ export async function stopWorker(s: StatePaths, rec: WorkerRecord, graceMs = 10_
     await sendLiteral(tmux, rec.tmux_name, '/exit');
     await sendKeys(tmux, rec.tmux_name, 'Enter');
     const ended = await Promise.race([
-      waitForEvent(rec.events_file, (e) => e.event === 'session_end', { afterLine: baseline, timeoutMs: graceMs }).then(
+      waitForEvent(rec.events_file, (e) => e.event === 'session_end', {
+        afterLine: baseline,
+        timeoutMs: graceMs,
+      }).then(
         () => true,
         () => false,
       ),

@@ -15,7 +15,9 @@ export function tmuxOn(socket: string | null): Tmux {
     async run(args, input) {
       const r = await execa('tmux', [...base, ...args], { reject: false, input, stripFinalNewline: false });
       if (r.failed && (r as { code?: string }).code === 'ENOENT') {
-        throw new ToolgateError('TMUX', 'tmux is not installed', { hint: 'install tmux (e.g. `apt-get install tmux`)' });
+        throw new ToolgateError('TMUX', 'tmux is not installed', {
+          hint: 'install tmux (e.g. `apt-get install tmux`)',
+        });
       }
       return { ok: r.exitCode === 0, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
     },

@@ -19,7 +19,9 @@ export function canonicalDir(dir: string): string {
     if (!fs.statSync(real).isDirectory()) throw new Error('not a directory');
     return real;
   } catch {
-    throw new ToolgateError('NOT_FOUND', `directory ${dir} does not exist`, { hint: 'create it first, or pass an existing --workdir' });
+    throw new ToolgateError('NOT_FOUND', `directory ${dir} does not exist`, {
+      hint: 'create it first, or pass an existing --workdir',
+    });
   }
 }
 

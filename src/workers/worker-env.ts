@@ -5,20 +5,60 @@ import path from 'node:path';
 import { ToolgateError } from '../core/errors.js';
 
 const PASS_EXACT = new Set([
-  'HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR',
-  'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME',
-  'CLAUDE_CONFIG_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
-  'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSH_AUTH_SOCK', 'GOOGLE_APPLICATION_CREDENTIALS', 'CLOUD_ML_REGION',
-  'API_TIMEOUT_MS', 'BASH_DEFAULT_TIMEOUT_MS', 'BASH_MAX_TIMEOUT_MS', 'MCP_TIMEOUT', 'MCP_TOOL_TIMEOUT',
-  'DISABLE_AUTOUPDATER', 'DISABLE_TELEMETRY', 'DISABLE_ERROR_REPORTING', 'MAX_THINKING_TOKENS',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'PATH',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_STATE_HOME',
+  'CLAUDE_CONFIG_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSH_AUTH_SOCK',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'CLOUD_ML_REGION',
+  'API_TIMEOUT_MS',
+  'BASH_DEFAULT_TIMEOUT_MS',
+  'BASH_MAX_TIMEOUT_MS',
+  'MCP_TIMEOUT',
+  'MCP_TOOL_TIMEOUT',
+  'DISABLE_AUTOUPDATER',
+  'DISABLE_TELEMETRY',
+  'DISABLE_ERROR_REPORTING',
+  'MAX_THINKING_TOKENS',
 ]);
 const PASS_PREFIX = ['LC_', 'ANTHROPIC_', 'AWS_', 'VERTEX_REGION_', 'CLAUDE_CODE_'];
 
 /** Variables never passed on: Claude's own per-session variables, and the kill switches that turn hooks off. */
 export const SCRUBBED = new Set([
-  'CLAUDECODE', 'CLAUDE_CODE_SESSION_ID', 'CLAUDE_CODE_CHILD_SESSION', 'CLAUDE_CODE_ENTRYPOINT',
-  'CLAUDE_CODE_SSE_PORT', 'CLAUDE_CODE_SIMPLE', 'CLAUDE_CODE_SAFE_MODE', 'CLAUDE_CODE_EXECPATH',
-  'CLAUDE_PROJECT_DIR', 'CLAUDE_PLUGIN_ROOT', 'CLAUDE_PLUGIN_DATA', 'CLAUDE_EFFORT', 'CLAUDE_ENV_FILE', 'AI_AGENT',
+  'CLAUDECODE',
+  'CLAUDE_CODE_SESSION_ID',
+  'CLAUDE_CODE_CHILD_SESSION',
+  'CLAUDE_CODE_ENTRYPOINT',
+  'CLAUDE_CODE_SSE_PORT',
+  'CLAUDE_CODE_SIMPLE',
+  'CLAUDE_CODE_SAFE_MODE',
+  'CLAUDE_CODE_EXECPATH',
+  'CLAUDE_PROJECT_DIR',
+  'CLAUDE_PLUGIN_ROOT',
+  'CLAUDE_PLUGIN_DATA',
+  'CLAUDE_EFFORT',
+  'CLAUDE_ENV_FILE',
+  'AI_AGENT',
 ]);
 
 export interface WorkerEnvInput {
@@ -39,7 +79,12 @@ export function buildWorkerEnv(i: WorkerEnvInput): Record<string, string> {
     if (PASS_EXACT.has(k) || PASS_PREFIX.some((p) => k.startsWith(p))) env[k] = v;
   }
   for (const [k, v] of Object.entries(i.extra)) {
-    if (SCRUBBED.has(k)) throw new ToolgateError('USAGE', `--env ${k} is not allowed: it would change how Claude Code runs its hooks`, { hint: 'drop that --env' });
+    if (SCRUBBED.has(k))
+      throw new ToolgateError(
+        'USAGE',
+        `--env ${k} is not allowed: it would change how Claude Code runs its hooks`,
+        { hint: 'drop that --env' },
+      );
     env[k] = v;
   }
   // The gate's own timing knobs may only shorten its limits (the hook enforces that), so tests can pass them.
@@ -60,7 +105,11 @@ export function writeEnvFile(file: string, env: Record<string, string>): void {
   const body = Object.entries(env)
     .map(([k, v]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || v.includes('\0')) {
-        throw new ToolgateError('USAGE', `environment variable ${JSON.stringify(k)} cannot be passed to a worker`, { hint: 'names are letters, digits and _' });
+        throw new ToolgateError(
+          'USAGE',
+          `environment variable ${JSON.stringify(k)} cannot be passed to a worker`,
+          { hint: 'names are letters, digits and _' },
+        );
       }
       return `${k}=${v}\0`;
     })
@@ -73,7 +122,10 @@ export function parseEnvPairs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new ToolgateError('USAGE', `--env expects KEY=VALUE, got "${p}"`, { hint: 'for example --env FOO=bar' });
+    if (eq <= 0)
+      throw new ToolgateError('USAGE', `--env expects KEY=VALUE, got "${p}"`, {
+        hint: 'for example --env FOO=bar',
+      });
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
@@ -90,7 +142,8 @@ export function hooksDisabledBy(env: NodeJS.ProcessEnv): string | undefined {
     } catch {
       continue;
     }
-    if (json && typeof json === 'object' && (json as Record<string, unknown>).disableAllHooks === true) return file;
+    if (json && typeof json === 'object' && (json as Record<string, unknown>).disableAllHooks === true)
+      return file;
   }
   return undefined;
 }

@@ -346,21 +346,18 @@ describe('state directory read-only or full', () => {
   });
 
   // Was a bug: a failed pre_tool_use append left the call to the hook's own deadline.
-  it(
-    'read-only events directory: calls are still answered promptly (not left to the hook deadline)',
-    async () => {
-      const e = await env(1);
-      const w = e.workers[0]!;
-      await startSupervisor(e);
-      const events = path.join(e.state, 'events');
-      await mount(['--bind', events, events]);
-      mounts.push(events);
-      await mount(['-o', 'remount,ro,bind', events]);
-      const r = await runHook(e, w, bash(w, 'true').json, { TOOLGATE_GATE_DEADLINE: '20' }).done;
-      expect(r.decision, r.out).toBeDefined();
-      expect(r.reason ?? '').not.toContain("before the gate's deadline");
-    },
-  );
+  it('read-only events directory: calls are still answered promptly (not left to the hook deadline)', async () => {
+    const e = await env(1);
+    const w = e.workers[0]!;
+    await startSupervisor(e);
+    const events = path.join(e.state, 'events');
+    await mount(['--bind', events, events]);
+    mounts.push(events);
+    await mount(['-o', 'remount,ro,bind', events]);
+    const r = await runHook(e, w, bash(w, 'true').json, { TOOLGATE_GATE_DEADLINE: '20' }).done;
+    expect(r.decision, r.out).toBeDefined();
+    expect(r.reason ?? '').not.toContain("before the gate's deadline");
+  });
 });
 
 describe('1,000 calls across 10 workers', () => {

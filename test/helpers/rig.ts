@@ -11,9 +11,15 @@ const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const TOOLGATE = path.join(ROOT, 'bin/toolgate.js');
 /** The pinned Claude Code CLI (devDependency). */
-export const CLAUDE_BIN = path.join(path.dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin/claude.exe');
+export const CLAUDE_BIN = path.join(
+  path.dirname(require.resolve('@anthropic-ai/claude-code/package.json')),
+  'bin/claude.exe',
+);
 /** The oldest supported CLI, installed apart in test/floor (see .ci/run). */
-export const FLOOR_CLAUDE_BIN = path.join(ROOT, 'test/floor/node_modules/@anthropic-ai/claude-code/bin/claude.exe');
+export const FLOOR_CLAUDE_BIN = path.join(
+  ROOT,
+  'test/floor/node_modules/@anthropic-ai/claude-code/bin/claude.exe',
+);
 export const API_KEY = 'sk-ant-test-0123456789abcdefghij';
 
 export interface RunResult {
@@ -31,7 +37,10 @@ export interface Rig {
   model: ScriptedModel;
   /** Creates a workspace directory that Claude Code already trusts (no trust dialog). */
   workspace(name: string, opts?: { claudeTrusted?: boolean }): string;
-  toolgate(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  toolgate(
+    args: string[],
+    opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<RunResult>;
   /** Launches a worker and returns its session id (throws with the command's stderr on failure). */
   launch(name: string, workdir: string, extra?: string[], env?: Record<string, string>): Promise<string>;
   tmux(args: string[]): Promise<RunResult>;
@@ -69,7 +78,11 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
     TOOLGATE_CLAUDE_BIN: opts.claudeBin ?? CLAUDE_BIN,
     TOOLGATE_CONFIG_DIR: path.join(home, '.config/toolgate'),
   };
-  const run = async (file: string, args: string[], o: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}) => {
+  const run = async (
+    file: string,
+    args: string[],
+    o: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ) => {
     const r = await execa(file, args, {
       env: { ...env, ...o.env },
       extendEnv: false,
@@ -100,7 +113,11 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
     },
     toolgate: (args, o) => run(process.execPath, [TOOLGATE, ...args], o),
     async launch(name, workdir, extra = [], e) {
-      const r = await run(process.execPath, [TOOLGATE, 'launch', '--name', name, '--workdir', workdir, ...extra], { env: e });
+      const r = await run(
+        process.execPath,
+        [TOOLGATE, 'launch', '--name', name, '--workdir', workdir, ...extra],
+        { env: e },
+      );
       if (r.code !== 0) throw new Error(`launch ${name} failed (${r.code}): ${r.stderr}`);
       return (JSON.parse(r.stdout) as { session_id: string }).session_id;
     },

@@ -36,7 +36,9 @@ describe('toolgate doctor', () => {
   });
 
   it('warns that a CLI older than 2.1.295 ignores onFailure', async () => {
-    const r = await rig.toolgate(['doctor', '--no-probe'], { env: { TOOLGATE_CLAUDE_BIN: FLOOR_CLAUDE_BIN } });
+    const r = await rig.toolgate(['doctor', '--no-probe'], {
+      env: { TOOLGATE_CLAUDE_BIN: FLOOR_CLAUDE_BIN },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ignores "onFailure"');
   });

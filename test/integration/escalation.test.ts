@@ -18,7 +18,8 @@ function script(name: string, command: string) {
   return {
     name,
     steps: [{ tools: [{ name: 'Bash', input: { command, description: 'test call' } }] }],
-    final: (c: { lastResults: { content: string; is_error: boolean }[] }) => `${c.lastResults[0]?.is_error ? 'ERROR' : 'OK'}: ${c.lastResults[0]?.content ?? ''}`,
+    final: (c: { lastResults: { content: string; is_error: boolean }[] }) =>
+      `${c.lastResults[0]?.is_error ? 'ERROR' : 'OK'}: ${c.lastResults[0]?.content ?? ''}`,
   };
 }
 const marker = (n: string) => path.join(ws, `marker-${n}`);
@@ -55,7 +56,10 @@ async function screenUntil(worker: string, text: string, ms = 30_000): Promise<s
   throw new Error(`the screen of ${worker} never showed ${text}:\n${s}`);
 }
 
-async function auditUntil(pred: (r: Record<string, unknown>) => boolean, ms = 20_000): Promise<Record<string, unknown>> {
+async function auditUntil(
+  pred: (r: Record<string, unknown>) => boolean,
+  ms = 20_000,
+): Promise<Record<string, unknown>> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const hit = auditOf(rig).find(pred);
@@ -70,7 +74,8 @@ beforeAll(async () => {
   ws = rig.workspace('ws');
   ws2 = rig.workspace('ws2');
   ws3 = rig.workspace('ws3');
-  for (const n of ['approved', 'denied', 'grant', 'revoked', 'locked', 'expire']) rig.model.add(script(n, pushThenTouch(n === 'revoked' ? 'grant' : n)));
+  for (const n of ['approved', 'denied', 'grant', 'revoked', 'locked', 'expire'])
+    rig.model.add(script(n, pushThenTouch(n === 'revoked' ? 'grant' : n)));
   rig.model.add(script('timeout', `touch ${path.join(ws2, 'marker-timeout')}`));
   rig.model.add(script('dlg-yes', `touch ${path.join(ws3, 'marker-dlg-yes')}`));
   rig.model.add(script('dlg-no', `touch ${path.join(ws3, 'marker-dlg-no')}`));
@@ -93,7 +98,11 @@ describe('escalation to a person on the real CLI', () => {
     expect(a.code, a.stderr).toBe(0);
     expect((await conv).stdout).toMatch(/^OK/);
     expect(fs.existsSync(marker('approved'))).toBe(true);
-    expect(auditOf(rig).find((r) => r.kind === 'escalation_closed' && r.call === call)).toMatchObject({ outcome: 'allow', decided_by: 'person', by: 'ann' });
+    expect(auditOf(rig).find((r) => r.kind === 'escalation_closed' && r.call === call)).toMatchObject({
+      outcome: 'allow',
+      decided_by: 'person',
+      by: 'ann',
+    });
   });
 
   it('a denied call does not run and the model reads the reason', async () => {
@@ -108,7 +117,10 @@ describe('escalation to a person on the real CLI', () => {
 
   it('a call nobody answers in time does not run', async () => {
     const pol = path.join(rig.dir, 'fast-timeout.yaml');
-    fs.writeFileSync(pol, 'version: 1\nrules:\n  - id: touch-needs-a-person\n    decision: escalate\n    reason: touching needs a person here\n    commands: [touch]\n    escalate: { timeout: 3s }\n');
+    fs.writeFileSync(
+      pol,
+      'version: 1\nrules:\n  - id: touch-needs-a-person\n    decision: escalate\n    reason: touching needs a person here\n    commands: [touch]\n    escalate: { timeout: 3s }\n',
+    );
     await rig.launch('w2', ws2, ['--policy', pol]);
     const t0 = Date.now();
     const r = await rig.toolgate(['converse', 'w2', '<<S:timeout>> go']);
@@ -138,14 +150,24 @@ describe('grants on the real CLI', () => {
     const again = await rig.toolgate(['converse', 'w1', '<<S:grant>> go']);
     expect(again.stdout).toMatch(/^OK/);
     expect(fs.existsSync(marker('grant'))).toBe(true);
-    const byGrant = auditOf(rig).filter((r) => r.kind === 'decision').at(-1)!;
-    expect(byGrant).toMatchObject({ verdict: 'allow', rule: `grant:${gid}`, decided_by: 'person', by: 'ann', granted_rule: 'git-push' });
+    const byGrant = auditOf(rig)
+      .filter((r) => r.kind === 'decision')
+      .at(-1)!;
+    expect(byGrant).toMatchObject({
+      verdict: 'allow',
+      rule: `grant:${gid}`,
+      decided_by: 'person',
+      by: 'ann',
+      granted_rule: 'git-push',
+    });
     expect(auditOf(rig).filter((r) => r.kind === 'escalation_opened' && r.call === byGrant.call)).toEqual([]);
 
     // Revoked: the same call asks a person again (and is denied here).
     const rv = await rig.toolgate(['grants', 'revoke', gid, '--reason', 'done']);
     expect(rv.code, rv.stderr).toBe(0);
-    expect(auditOf(rig).find((r) => r.kind === 'grant' && r.action === 'revoked')).toMatchObject({ grant_id: gid });
+    expect(auditOf(rig).find((r) => r.kind === 'grant' && r.action === 'revoked')).toMatchObject({
+      grant_id: gid,
+    });
     fs.rmSync(marker('grant'));
     conv = rig.toolgate(['converse', 'w1', '<<S:revoked>> go']);
     const third = await escalated('w1');
@@ -160,7 +182,9 @@ describe('grant expiry on the real CLI', () => {
     let conv = rig.toolgate(['converse', 'w1', '<<S:expire>> go']);
     expect((await rig.toolgate(['approve', await escalated('w1'), 'allow', '--grant', '1'])).code).toBe(0);
     expect((await conv).stdout).toMatch(/^OK/);
-    const gid = auditOf(rig).filter((r) => r.kind === 'grant' && r.action === 'created').at(-1)!.grant_id as string;
+    const gid = auditOf(rig)
+      .filter((r) => r.kind === 'grant' && r.action === 'created')
+      .at(-1)!.grant_id as string;
     fs.rmSync(marker('expire'));
     expect((await rig.toolgate(['converse', 'w1', '<<S:expire>> go'])).stdout).toMatch(/^OK/); // within the minute
     expect(fs.existsSync(marker('expire'))).toBe(true);
@@ -188,18 +212,29 @@ describe('lockdown on the real CLI', () => {
       expect((await rig.toolgate(['lockdown', 'off', '--by', 'ann'])).code).toBe(0);
     }
     await auditUntil((r) => r.kind === 'lockdown' && r.action === 'off');
-    expect(auditOf(rig).filter((r) => r.kind === 'lockdown').map((r) => [r.action, r.by, r.reason])).toEqual([
+    expect(
+      auditOf(rig)
+        .filter((r) => r.kind === 'lockdown')
+        .map((r) => [r.action, r.by, r.reason]),
+    ).toEqual([
       ['on', 'ann', 'drill'],
       ['off', 'ann', undefined],
     ]);
-    expect(auditOf(rig).filter((r) => r.kind === 'decision').at(-1)).toMatchObject({ decided_by: 'lockdown', verdict: 'deny' });
+    expect(
+      auditOf(rig)
+        .filter((r) => r.kind === 'decision')
+        .at(-1),
+    ).toMatchObject({ decided_by: 'lockdown', verdict: 'deny' });
   });
 });
 
 describe("the worker's own dialog on the real CLI", () => {
   it('records Yes and No given on the worker screen', async () => {
     const pol = path.join(rig.dir, 'dialog.yaml');
-    fs.writeFileSync(pol, 'version: 1\nrules:\n  - id: touch-dialog\n    decision: escalate\n    reason: touching needs a look\n    commands: [touch]\n    escalate: { to: dialog }\n');
+    fs.writeFileSync(
+      pol,
+      'version: 1\nrules:\n  - id: touch-dialog\n    decision: escalate\n    reason: touching needs a look\n    commands: [touch]\n    escalate: { to: dialog }\n',
+    );
     await rig.launch('w3', ws3, ['--policy', pol]);
     const yes = rig.toolgate(['converse', 'w3', '<<S:dlg-yes>> go']);
     await screenUntil('w3', 'marker-dlg-yes` (rule');
@@ -207,7 +242,11 @@ describe("the worker's own dialog on the real CLI", () => {
     expect((await yes).stdout).toMatch(/^OK/);
     expect(fs.existsSync(path.join(ws3, 'marker-dlg-yes'))).toBe(true);
     const opened = auditOf(rig).find((r) => r.kind === 'escalation_opened' && r.to === 'dialog')!;
-    expect(await auditUntil((r) => r.kind === 'escalation_closed' && r.call === opened.call)).toMatchObject({ outcome: 'allow', decided_by: 'person', by: 'worker screen' });
+    expect(await auditUntil((r) => r.kind === 'escalation_closed' && r.call === opened.call)).toMatchObject({
+      outcome: 'allow',
+      decided_by: 'person',
+      by: 'worker screen',
+    });
 
     // No (the answer on the screen): the call does not run; no Stop fires, so wait on the audit trail.
     await rig.toolgate(['send', 'w3', '<<S:dlg-no>> go']);
@@ -215,7 +254,9 @@ describe("the worker's own dialog on the real CLI", () => {
     await rig.tmux(['send-keys', '-t', '=w3:', '2']);
     await sleep(300);
     await rig.tmux(['send-keys', '-t', '=w3:', 'Enter']);
-    const closed = await auditUntil((r) => r.kind === 'escalation_closed' && r.outcome === 'deny' && r.by === 'worker screen');
+    const closed = await auditUntil(
+      (r) => r.kind === 'escalation_closed' && r.outcome === 'deny' && r.by === 'worker screen',
+    );
     expect(closed).toMatchObject({ decided_by: 'person', signal: 'transcript' });
     expect(fs.existsSync(path.join(ws3, 'marker-dlg-no'))).toBe(false);
     await rig.toolgate(['stop', 'w3']);
@@ -229,9 +270,14 @@ describe('the audit trail', () => {
     expect(JSON.parse(v.stdout).ok).toBe(true);
     const copy = path.join(rig.dir, 'audit-copy');
     fs.cpSync(path.join(rig.stateDir, 'audit'), copy, { recursive: true });
-    const file = fs.readdirSync(copy).filter((f) => f.endsWith('.jsonl') && !f.startsWith('checkpoint')).sort()[0]!;
+    const file = fs
+      .readdirSync(copy)
+      .filter((f) => f.endsWith('.jsonl') && !f.startsWith('checkpoint'))
+      .sort()[0]!;
     const lines = fs.readFileSync(path.join(copy, file), 'utf8').split('\n');
-    const i = lines.findIndex((l) => l.includes('"kind":"escalation_closed"') && l.includes('"outcome":"deny"'));
+    const i = lines.findIndex(
+      (l) => l.includes('"kind":"escalation_closed"') && l.includes('"outcome":"deny"'),
+    );
     expect(i).toBeGreaterThan(0);
     const seq = (JSON.parse(lines[i]!) as { seq: number }).seq;
     lines[i] = lines[i]!.replace('"outcome":"deny"', '"outcome":"allow"');
@@ -243,11 +289,21 @@ describe('the audit trail', () => {
 
   it('policy replay shows which past decisions a candidate policy changes', async () => {
     const pol = path.join(rig.dir, 'push-ok.yaml');
-    fs.writeFileSync(pol, 'version: 1\ndefault: allow\nrules:\n  - id: push-ok\n    decision: allow\n    reason: pushes are fine\n    commands: ["git push"]\n');
+    fs.writeFileSync(
+      pol,
+      'version: 1\ndefault: allow\nrules:\n  - id: push-ok\n    decision: allow\n    reason: pushes are fine\n    commands: ["git push"]\n',
+    );
     const r = await rig.toolgate(['policy', 'replay', '--policy', pol, '--json', '--no-floor']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { replayed: number; changed: { before: { verdict: string; rule: string }; after: { verdict: string } }[] };
+    const out = JSON.parse(r.stdout) as {
+      replayed: number;
+      changed: { before: { verdict: string; rule: string }; after: { verdict: string } }[];
+    };
     expect(out.replayed).toBeGreaterThan(3);
-    expect(out.changed.some((c) => c.before.verdict === 'escalate' && c.before.rule === 'git-push' && c.after.verdict === 'allow')).toBe(true);
+    expect(
+      out.changed.some(
+        (c) => c.before.verdict === 'escalate' && c.before.rule === 'git-push' && c.after.verdict === 'allow',
+      ),
+    ).toBe(true);
   });
 });

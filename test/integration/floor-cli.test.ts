@@ -17,7 +17,14 @@ beforeAll(async () => {
         name: 'calls',
         steps: [
           { tools: [{ name: 'Bash', input: { command: 'touch ok-marker', description: 'harmless' } }] },
-          { tools: [{ name: 'Bash', input: { command: 'cat ~/.aws/credentials && touch bad-marker', description: 'dangerous' } }] },
+          {
+            tools: [
+              {
+                name: 'Bash',
+                input: { command: 'cat ~/.aws/credentials && touch bad-marker', description: 'dangerous' },
+              },
+            ],
+          },
         ],
         final: (c) => `last: ${c.lastResults[0]?.is_error ? 'ERROR' : 'OK'}`,
       },
@@ -37,14 +44,18 @@ describe('Claude Code 2.1.197 (the oldest supported)', () => {
     expect(launched.code, launched.stderr).toBe(0);
     expect(launched.stderr).not.toContain('has not been tested');
     const sid = JSON.parse(launched.stdout).session_id as string;
-    expect((await rig.toolgate(['converse', 'old', '<<S:hello>> hi'])).stdout.trim()).toBe('hello from 2.1.197');
+    expect((await rig.toolgate(['converse', 'old', '<<S:hello>> hi'])).stdout.trim()).toBe(
+      'hello from 2.1.197',
+    );
     fs.mkdirSync(path.join(rig.home, '.aws'));
     fs.writeFileSync(path.join(rig.home, '.aws', 'credentials'), '[default]\n');
     const r = await rig.toolgate(['converse', 'old', '<<S:calls>> go']);
     expect(r.stdout.trim()).toBe('last: ERROR');
     expect(fs.existsSync(path.join(ws, 'ok-marker'))).toBe(true);
     expect(fs.existsSync(path.join(ws, 'bad-marker'))).toBe(false);
-    expect(eventsOf(rig, sid).map((e) => e.event)).toEqual(expect.arrayContaining(['session_start', 'pre_tool_use', 'stop']));
+    expect(eventsOf(rig, sid).map((e) => e.event)).toEqual(
+      expect.arrayContaining(['session_start', 'pre_tool_use', 'stop']),
+    );
     expect((await rig.toolgate(['stop', 'old'])).code).toBe(0);
   });
 });

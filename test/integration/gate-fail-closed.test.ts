@@ -55,7 +55,20 @@ async function restartSupervisor(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const names = ['nosup', 'died', 'takeover', 'stalled', 'term', 'kill', 'ro', 'full', 'empty', 'garbage', 'huge', 'timeout'];
+  const names = [
+    'nosup',
+    'died',
+    'takeover',
+    'stalled',
+    'term',
+    'kill',
+    'ro',
+    'full',
+    'empty',
+    'garbage',
+    'huge',
+    'timeout',
+  ];
   rig = await createRig([{ name: 'ready', steps: [], final: 'ready' }]);
   ws = rig.workspace('ws');
   for (const n of names) {
@@ -77,7 +90,10 @@ describe('the gate fails closed on the real CLI', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('toolgate supervise --daemon');
       await typePrompt('w1', '<<S:nosup>> go');
-      await waitForTranscriptText('ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: no toolgate supervisor is running', 1);
+      await waitForTranscriptText(
+        'ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: no toolgate supervisor is running',
+        1,
+      );
       expect(fs.existsSync(marker('nosup'))).toBe(false);
     } finally {
       await restartSupervisor();
@@ -90,7 +106,10 @@ describe('the gate fails closed on the real CLI', () => {
     await pending;
     process.kill(supervisorPid(), 'SIGKILL');
     try {
-      await waitForTranscriptText('ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: the toolgate supervisor stopped while this call waited', 1);
+      await waitForTranscriptText(
+        'ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: the toolgate supervisor stopped while this call waited',
+        1,
+      );
       expect(fs.existsSync(marker('died'))).toBe(false);
     } finally {
       await restartSupervisor();
@@ -125,7 +144,10 @@ describe('the gate fails closed on the real CLI', () => {
     process.kill(pid, 'SIGSTOP');
     try {
       await typePrompt('w3', '<<S:stalled>> go');
-      await waitForTranscriptText("ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: no decision arrived before the gate's deadline", 1);
+      await waitForTranscriptText(
+        "ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: no decision arrived before the gate's deadline",
+        1,
+      );
     } finally {
       process.kill(pid, 'SIGCONT');
     }
@@ -169,7 +191,11 @@ describe('the gate fails closed on the real CLI', () => {
     await mount();
     try {
       await typePrompt(worker, `<<S:${name}>> go`);
-      await waitForTranscriptText('ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: the toolgate state directory is not writable or is full', 1, sid);
+      await waitForTranscriptText(
+        'ERROR: PreToolUse:Bash hook error: toolgate denied this tool call: the toolgate state directory is not writable or is full',
+        1,
+        sid,
+      );
     } finally {
       await execa('umount', [queue]);
     }
@@ -201,13 +227,32 @@ describe('bad hook input fails closed on the real CLI', () => {
     const gate = path.resolve('plugin/hooks/gate');
     fs.mkdirSync(path.join(dir, '.claude-plugin'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'hooks'), { recursive: true });
-    fs.writeFileSync(path.join(dir, '.claude-plugin/plugin.json'), JSON.stringify({ name: `mangle-${mode}`, version: '0.0.0' }));
-    const feed = { empty: ':', garbage: 'echo not-json-at-all', huge: "head -c 17000000 /dev/zero | tr '\\0' x" }[mode];
+    fs.writeFileSync(
+      path.join(dir, '.claude-plugin/plugin.json'),
+      JSON.stringify({ name: `mangle-${mode}`, version: '0.0.0' }),
+    );
+    const feed = {
+      empty: ':',
+      garbage: 'echo not-json-at-all',
+      huge: "head -c 17000000 /dev/zero | tr '\\0' x",
+    }[mode];
     fs.writeFileSync(
       path.join(dir, 'hooks/hooks.json'),
       JSON.stringify({
         hooks: {
-          PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: '/bin/sh', args: ['-c', `cat >/dev/null; ${feed} | exec "$0"`, gate], timeout: 60 }] }],
+          PreToolUse: [
+            {
+              matcher: '*',
+              hooks: [
+                {
+                  type: 'command',
+                  command: '/bin/sh',
+                  args: ['-c', `cat >/dev/null; ${feed} | exec "$0"`, gate],
+                  timeout: 60,
+                },
+              ],
+            },
+          ],
         },
       }),
     );
@@ -236,7 +281,8 @@ function waitForTranscriptText(text: string, times: number, sid?: string): Promi
       let seen = 0;
       for (const d of fs.existsSync(projects) ? fs.readdirSync(projects) : []) {
         for (const f of fs.readdirSync(path.join(projects, d))) {
-          if (f.endsWith('.jsonl') && (!sid || f === `${sid}.jsonl`)) seen += fs.readFileSync(path.join(projects, d, f), 'utf8').split(text).length - 1;
+          if (f.endsWith('.jsonl') && (!sid || f === `${sid}.jsonl`))
+            seen += fs.readFileSync(path.join(projects, d, f), 'utf8').split(text).length - 1;
         }
       }
       if (seen >= times) {

@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 const TOOLGATE = path.resolve('bin/toolgate.js');
 let dir: string;
 const run = (args: string[]) =>
-  execa(process.execPath, [TOOLGATE, ...args], { env: { TOOLGATE_STATE_DIR: path.join(dir, 'state') }, reject: false });
+  execa(process.execPath, [TOOLGATE, ...args], {
+    env: { TOOLGATE_STATE_DIR: path.join(dir, 'state') },
+    reject: false,
+  });
 
 afterEach(async () => {
   await run(['supervise', '--stop']);

@@ -16,13 +16,22 @@ beforeAll(async () => {
       steps: [],
       // Claude Code 2.1.330 wraps a long paste in <pasted_content> tags: measure what is inside them.
       final: (c) => {
-        const inner = c.prompt.replace(/^\s*<pasted_content[^>]*>\n/, '').replace(/\n<\/pasted_content[^>]*>\s*$/, '');
+        const inner = c.prompt
+          .replace(/^\s*<pasted_content[^>]*>\n/, '')
+          .replace(/\n<\/pasted_content[^>]*>\s*$/, '');
         return `len=${inner.length} lines=${inner.split('\n').length}`;
       },
     },
     {
       name: 'touch',
-      steps: [{ text: 'touching', tools: [{ name: 'Bash', input: { command: 'touch marker-touch && echo touched', description: 'touch' } }] }],
+      steps: [
+        {
+          text: 'touching',
+          tools: [
+            { name: 'Bash', input: { command: 'touch marker-touch && echo touched', description: 'touch' } },
+          ],
+        },
+      ],
       final: (c) => `result: ${c.lastResults[0]?.content ?? ''}`,
     },
     {
@@ -32,7 +41,13 @@ beforeAll(async () => {
     },
     {
       name: 'readspec',
-      steps: [(c) => ({ tools: [{ name: 'Bash', input: { command: `cat ${c.prompt.split(' ').pop()}`, description: 'read' } }] })],
+      steps: [
+        (c) => ({
+          tools: [
+            { name: 'Bash', input: { command: `cat ${c.prompt.split(' ').pop()}`, description: 'read' } },
+          ],
+        }),
+      ],
       final: (c) => `implemented from: ${c.lastResults[0]?.content.trim() ?? ''}`,
     },
   ]);
@@ -109,8 +124,13 @@ describe('converse, send, wait, events, turn', () => {
     const r = await rig.toolgate(['converse', 'w1', '<<S:touch>> do it']);
     expect(r.stdout.trim()).toBe('result: touched');
     expect(fs.existsSync(path.join(ws, 'marker-touch'))).toBe(true);
-    const pre = eventsOf(rig, sid).filter((e) => e.event === 'pre_tool_use').pop()!;
-    expect(pre).toMatchObject({ tool: 'Bash', tool_input: { command: 'touch marker-touch && echo touched' } });
+    const pre = eventsOf(rig, sid)
+      .filter((e) => e.event === 'pre_tool_use')
+      .pop()!;
+    expect(pre).toMatchObject({
+      tool: 'Bash',
+      tool_input: { command: 'touch marker-touch && echo touched' },
+    });
     const w = await rig.toolgate(['wait', 'w1', 'post_tool_use', '--after-line', '0', '--timeout', '10']);
     expect(w.code).toBe(0);
     const seqs = eventsOf(rig, sid).map((e) => e.seq as number);
@@ -167,7 +187,9 @@ describe('converse, send, wait, events, turn', () => {
   it('status, list and handoff describe the worker', async () => {
     expect((await rig.toolgate(['status', 'w1'])).stdout.trim()).toBe('idle');
     const list = await rig.toolgate(['list', '--json']);
-    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'w1', status: 'idle', session_id: sid })]));
+    expect(JSON.parse(list.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'w1', status: 'idle', session_id: sid })]),
+    );
     const h = await rig.toolgate(['handoff', 'w1']);
     expect(h.stdout).toContain(`tmux -S ${rig.socket} attach -t '=w1'`);
   });
@@ -227,7 +249,9 @@ describe('adopt', () => {
   it('takes back a worker whose tmux session is gone by resuming its session, keeping its events', async () => {
     const ws4 = rig.workspace('ws4');
     const id = await rig.launch('w4', ws4);
-    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> before'])).stdout.trim()).toBe('hello from the worker');
+    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> before'])).stdout.trim()).toBe(
+      'hello from the worker',
+    );
     await rig.tmux(['kill-session', '-t', '=w4']); // as after a reboot: the pane is gone, the transcript stays
     expect((await rig.toolgate(['status', 'w4'])).stdout.trim()).toBe('gone');
     const r = await rig.toolgate(['adopt', '--name', 'w4', '--workdir', ws4, '--session-id', id]);
@@ -235,8 +259,12 @@ describe('adopt', () => {
     expect(JSON.parse(r.stdout).session_id).toBe(id);
     const starts = eventsOf(rig, id).filter((e) => e.event === 'session_start');
     expect(starts.map((e) => e.source)).toEqual(['startup', 'resume']);
-    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> after'])).stdout.trim()).toBe('hello from the worker');
-    expect((await rig.toolgate(['adopt', '--name', 'w5', '--workdir', ws4, '--session-id', 'not-an-id'])).code).toBe(2);
+    expect((await rig.toolgate(['converse', 'w4', '<<S:hello>> after'])).stdout.trim()).toBe(
+      'hello from the worker',
+    );
+    expect(
+      (await rig.toolgate(['adopt', '--name', 'w5', '--workdir', ws4, '--session-id', 'not-an-id'])).code,
+    ).toBe(2);
     await rig.toolgate(['stop', 'w4']);
   });
 });

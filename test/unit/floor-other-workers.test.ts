@@ -10,14 +10,27 @@ let policy: CompiledPolicy;
 beforeAll(async () => {
   await initShellParser();
   const r = loadPolicy([DEFAULT_POLICY], {
-    floor: { stateDir: '/tmp/state', policyFiles: [DEFAULT_POLICY], pluginDir: '/opt/toolgate/plugin', home: '/home/dev', workspace: '/tmp/a' },
+    floor: {
+      stateDir: '/tmp/state',
+      policyFiles: [DEFAULT_POLICY],
+      pluginDir: '/opt/toolgate/plugin',
+      home: '/home/dev',
+      workspace: '/tmp/a',
+    },
   });
   policy = r.policy!;
 });
 
 function decide(command: string, others: string[]) {
   const call = prepareCall(
-    { session_id: 's', cwd: '/tmp/a', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: 't' },
+    {
+      session_id: 's',
+      cwd: '/tmp/a',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command },
+      tool_use_id: 't',
+    },
     { worker: 'a', home: '/home/dev', now: 0 },
     { parseShell, resolvePath },
   );

@@ -34,7 +34,13 @@ function runGate(input: string, env: Record<string, string> = {}) {
   return execa(GATE, [], {
     input,
     reject: false,
-    env: { PATH: process.env.PATH!, TOOLGATE_WORKER_ID: 'w-00000001', TOOLGATE_WORKER: 'w1', TOOLGATE_STATE_DIR: state, ...env },
+    env: {
+      PATH: process.env.PATH!,
+      TOOLGATE_WORKER_ID: 'w-00000001',
+      TOOLGATE_WORKER: 'w1',
+      TOOLGATE_STATE_DIR: state,
+      ...env,
+    },
     extendEnv: false,
     timeout: 30_000,
   });
@@ -77,7 +83,10 @@ describe('gate hook', () => {
   });
 
   it('denies when the state directory is missing, or is a symlink', async () => {
-    expect(decisionOf((await runGate(PAYLOAD, { TOOLGATE_STATE_DIR: path.join(dir, 'nope') })).stdout).permissionDecision).toBe('deny');
+    expect(
+      decisionOf((await runGate(PAYLOAD, { TOOLGATE_STATE_DIR: path.join(dir, 'nope') })).stdout)
+        .permissionDecision,
+    ).toBe('deny');
     fs.symlinkSync(state, path.join(dir, 'link'));
     const d = decisionOf((await runGate(PAYLOAD, { TOOLGATE_STATE_DIR: path.join(dir, 'link') })).stdout);
     expect(d.permissionDecision).toBe('deny');
@@ -115,24 +124,43 @@ describe('gate hook', () => {
     const file = await published;
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const pending = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(pending).toMatchObject({ v: 1, worker_id: 'w-00000001', worker: 'w1', payload: { tool_use_id: 'toolu_real' } });
+    expect(pending).toMatchObject({
+      v: 1,
+      worker_id: 'w-00000001',
+      worker: 'w1',
+      payload: { tool_use_id: 'toolu_real' },
+    });
     expect(pending.deadline_us).toBeGreaterThan(pending.ts_us);
     const fifo = path.join(state, 'queue', `${CALL}.fifo`);
     const allow = (id: string, decision = 'allow') =>
       `${id} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"${decision}","permissionDecisionReason":"r-${id}"}}\n`;
     // Another call's decision, a half line, a wrong decision value and a wrong event name are all ignored.
     fs.appendFileSync(fifo, allow('sess-1.toolu_other'));
-    fs.appendFileSync(fifo, `${CALL} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"\n`);
+    fs.appendFileSync(
+      fifo,
+      `${CALL} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"\n`,
+    );
     fs.appendFileSync(fifo, allow(CALL, 'block'));
-    fs.appendFileSync(fifo, `${CALL} {"hookSpecificOutput":{"hookEventName":"PostToolUse","permissionDecision":"allow"}}\n`);
+    fs.appendFileSync(
+      fifo,
+      `${CALL} {"hookSpecificOutput":{"hookEventName":"PostToolUse","permissionDecision":"allow"}}\n`,
+    );
     fs.appendFileSync(fifo, allow(CALL, 'deny'));
     const r = await run;
     const d = decisionOf(r.stdout);
-    expect(d).toEqual({ hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `r-${CALL}` });
+    expect(d).toEqual({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: `r-${CALL}`,
+    });
   });
 
   it('publishes inputs larger than the builtin read (head finishes them) with the right call id', async () => {
-    const big = JSON.stringify({ ...JSON.parse(PAYLOAD), tool_name: 'Write', tool_input: { file_path: '/w/x', content: 'y'.repeat(100_000) } });
+    const big = JSON.stringify({
+      ...JSON.parse(PAYLOAD),
+      tool_name: 'Write',
+      tool_input: { file_path: '/w/x', content: 'y'.repeat(100_000) },
+    });
     const published = pendingFile();
     const run = runGate(big, { TOOLGATE_GATE_DEADLINE: '1' });
     const pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
@@ -179,6 +207,9 @@ describe('gate hook', () => {
     await runGate('');
     const files = fs.readdirSync(path.join(state, 'queue')).filter((f) => f.endsWith('.failclosed'));
     expect(files).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(state, 'queue', files[0]!), 'utf8'))).toMatchObject({ v: 1, worker_id: 'w-00000001' });
+    expect(JSON.parse(fs.readFileSync(path.join(state, 'queue', files[0]!), 'utf8'))).toMatchObject({
+      v: 1,
+      worker_id: 'w-00000001',
+    });
   });
 });

@@ -6,7 +6,10 @@ import { MAX_ESCALATION_SECONDS as MAX_ESCALATION_S, compileText } from '../../s
 
 const hooks = JSON.parse(fs.readFileSync(path.resolve('plugin/hooks/hooks.json'), 'utf8')).hooks as Record<
   string,
-  { matcher?: string; hooks: { command: string; args?: string[]; timeout: number; onFailure?: string; async?: boolean }[] }[]
+  {
+    matcher?: string;
+    hooks: { command: string; args?: string[]; timeout: number; onFailure?: string; async?: boolean }[];
+  }[]
 >;
 const gateScript = fs.readFileSync(path.resolve('plugin/hooks/gate'), 'utf8');
 
@@ -16,7 +19,10 @@ describe('plugin hooks.json', () => {
     expect(pre).toHaveLength(1);
     expect(pre[0]!.matcher).toBe('*');
     expect(pre[0]!.hooks).toHaveLength(1);
-    expect(pre[0]!.hooks[0]).toMatchObject({ command: '${CLAUDE_PLUGIN_ROOT}/hooks/gate', onFailure: 'block' });
+    expect(pre[0]!.hooks[0]).toMatchObject({
+      command: '${CLAUDE_PLUGIN_ROOT}/hooks/gate',
+      onFailure: 'block',
+    });
   });
 
   it("gives the gate a timeout longer than the hook's own deadline, which is longer than any escalation", () => {
@@ -28,7 +34,10 @@ describe('plugin hooks.json', () => {
   });
 
   it('rejects at load a policy whose escalation waits longer than the hook allows', () => {
-    const r = compileText('p.yaml', 'version: 1\nrules:\n  - id: push\n    decision: escalate\n    reason: needs a person\n    commands: ["git push"]\n    escalate: { timeout: 2h }\n');
+    const r = compileText(
+      'p.yaml',
+      'version: 1\nrules:\n  - id: push\n    decision: escalate\n    reason: needs a person\n    commands: ["git push"]\n    escalate: { timeout: 2h }\n',
+    );
     expect(r.layer).toBeUndefined();
     expect(r.diagnostics.map((d) => d.message).join('\n')).toContain('at most 1800 s');
   });

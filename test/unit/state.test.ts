@@ -15,7 +15,8 @@ describe('state directory', () => {
   it('is created with mode 0700 and its subfolders', () => {
     const s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'st') });
     expect(fs.statSync(s.root).mode & 0o777).toBe(0o700);
-    for (const sub of [s.workers, s.events, s.queue, s.answers, s.audit]) expect(fs.statSync(sub).isDirectory()).toBe(true);
+    for (const sub of [s.workers, s.events, s.queue, s.answers, s.audit])
+      expect(fs.statSync(sub).isDirectory()).toBe(true);
   });
 
   it('refuses a symlink, with a hint', () => {
@@ -30,7 +31,7 @@ describe('state directory', () => {
     expect(() => checkPrivateDir(path.join(dir, 'open'))).toThrow(/mode 755/);
   });
 
-  it("refuses one owned by someone else", () => {
+  it('refuses one owned by someone else', () => {
     fs.mkdirSync(path.join(dir, 'theirs'), { mode: 0o700 });
     fs.chownSync(path.join(dir, 'theirs'), 65534, 65534);
     expect(() => checkPrivateDir(path.join(dir, 'theirs'))).toThrow(/owned by uid 65534/);

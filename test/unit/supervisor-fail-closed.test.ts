@@ -17,9 +17,25 @@ let dir: string;
 let s: StatePaths;
 let sup: Supervisor | undefined;
 
-const allowed = (): Decision => ({ verdict: 'allow', rule: 'test-allow', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] });
+const allowed = (): Decision => ({
+  verdict: 'allow',
+  rule: 'test-allow',
+  reason: 'ok',
+  trace: [],
+  revision: 'r1',
+  observe: false,
+  rateKeys: [],
+});
 const allowAll: Decider = {
-  decide: (): Decision => ({ verdict: 'allow', rule: 'test-allow', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] }),
+  decide: (): Decision => ({
+    verdict: 'allow',
+    rule: 'test-allow',
+    reason: 'ok',
+    trace: [],
+    revision: 'r1',
+    observe: false,
+    rateKeys: [],
+  }),
   problems: () => [],
   close: () => undefined,
 };
@@ -30,7 +46,11 @@ function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
 }
 
 // Publishes a pending call as the gate hook does (FIFO first, then the file by rename) and returns the FIFO fd.
-async function publish(sessionId: string, toolUseId: string, payload: Record<string, unknown> = {}): Promise<number> {
+async function publish(
+  sessionId: string,
+  toolUseId: string,
+  payload: Record<string, unknown> = {},
+): Promise<number> {
   const id = `${sessionId}.${toolUseId}`;
   const fifo = path.join(s.queue, `${id}.fifo`);
   await execa('mkfifo', ['-m', '600', fifo]);
@@ -42,7 +62,15 @@ async function publish(sessionId: string, toolUseId: string, payload: Record<str
     hook_pid: process.pid,
     ts_us: Date.now() * 1000,
     deadline_us: (Date.now() + 600_000) * 1000,
-    payload: { session_id: sessionId, cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: toolUseId, ...payload },
+    payload: {
+      session_id: sessionId,
+      cwd: dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'ls' },
+      tool_use_id: toolUseId,
+      ...payload,
+    },
   };
   const tmp = path.join(s.queue, `.${id}.tmp`);
   fs.writeFileSync(tmp, JSON.stringify(pending));
@@ -59,7 +87,11 @@ async function decisionFrom(fd: number): Promise<{ id: string; decision: string;
       const line = buf.subarray(0, n).toString('utf8').trim();
       const space = line.indexOf(' ');
       const out = JSON.parse(line.slice(space + 1)).hookSpecificOutput;
-      return { id: line.slice(0, space), decision: out.permissionDecision, reason: out.permissionDecisionReason };
+      return {
+        id: line.slice(0, space),
+        decision: out.permissionDecision,
+        reason: out.permissionDecisionReason,
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       await new Promise((r) => setImmediate(r));
@@ -71,9 +103,19 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-sup-'));
   s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
   saveWorker(s, {
-    v: 1, name: 'w1', worker_id: WORKER_ID, tmux_name: 'w1', tmux_socket: null, cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`), started_at: new Date().toISOString(),
-    claude_bin: '/bin/true', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+    v: 1,
+    name: 'w1',
+    worker_id: WORKER_ID,
+    tmux_name: 'w1',
+    tmux_socket: null,
+    cwd: dir,
+    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: '/bin/true',
+    claude_version: '2.1.330',
+    policy: [],
+    observe: false,
+    invocation: [],
   });
 });
 
@@ -94,19 +136,33 @@ describe('supervisor fails closed', () => {
     await start(allowAll, audit);
     const d = await decisionFrom(await publish('sess-1', 'toolu_a'));
     expect(d).toMatchObject({ id: 'sess-1.toolu_a', decision: 'allow' });
-    expect(audit.records.find((r) => r.kind === 'decision')).toMatchObject({ call: 'sess-1.toolu_a', verdict: 'allow', rule: 'test-allow', decided_by: 'policy' });
+    expect(audit.records.find((r) => r.kind === 'decision')).toMatchObject({
+      call: 'sess-1.toolu_a',
+      verdict: 'allow',
+      rule: 'test-allow',
+      decided_by: 'policy',
+    });
     expect(fs.existsSync(path.join(s.queue, 'sess-1.toolu_a.tool-pending'))).toBe(false);
   });
 
   it('denies a call whose decision cannot be written to the audit trail', async () => {
-    await start(allowAll, { append: () => { throw new Error('disk full'); } });
+    await start(allowAll, {
+      append: () => {
+        throw new Error('disk full');
+      },
+    });
     const d = await decisionFrom(await publish('sess-1', 'toolu_b'));
     expect(d.decision).toBe('deny');
     expect(d.reason).toContain('could not be written to the audit trail');
   });
 
   it('denies at once when the decider throws', async () => {
-    const failing: Decider = { ...allowAll, decide: () => { throw new Error('boom'); } };
+    const failing: Decider = {
+      ...allowAll,
+      decide: () => {
+        throw new Error('boom');
+      },
+    };
     const audit = memoryAudit();
     await start(failing, audit);
     const d = await decisionFrom(await publish('sess-1', 'toolu_c'));
@@ -134,7 +190,13 @@ describe('supervisor fails closed', () => {
   it('applies an answer no watcher event reported, at its next sweep', async () => {
     const escalate: Decider = {
       ...allowAll,
-      decide: () => ({ ...allowed(), verdict: 'escalate', rule: 'ask-a-person', reason: 'needs a person', escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } }),
+      decide: () => ({
+        ...allowed(),
+        verdict: 'escalate',
+        rule: 'ask-a-person',
+        reason: 'needs a person',
+        escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' },
+      }),
     };
     await start(escalate, memoryAudit());
     const fd = await publish('sess-1', 'toolu_g');

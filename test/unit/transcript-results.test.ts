@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TranscriptResults, toolResultsOf, type ToolResult } from '../../src/gate/transcript-results.js';
 
 const result = (id: string, isError = false, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: 'x', is_error: isError }] }, ...extra });
+  JSON.stringify({
+    type: 'user',
+    message: {
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: id, content: 'x', is_error: isError }],
+    },
+    ...extra,
+  });
 
 let follower: TranscriptResults | undefined;
 afterEach(() => follower?.close());
@@ -16,7 +23,14 @@ describe('toolResultsOf', () => {
     expect(toolResultsOf(result('toolu_1'))).toEqual([{ toolUseId: 'toolu_1', isError: false }]);
     expect(toolResultsOf(result('toolu_2', true))).toEqual([{ toolUseId: 'toolu_2', isError: true }]);
     expect(toolResultsOf(result('toolu_3', false, { isSidechain: true }))).toEqual([]);
-    expect(toolResultsOf(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: '"tool_result"' }] } }))).toEqual([]);
+    expect(
+      toolResultsOf(
+        JSON.stringify({
+          type: 'assistant',
+          message: { content: [{ type: 'text', text: '"tool_result"' }] },
+        }),
+      ),
+    ).toEqual([]);
     expect(toolResultsOf('{"tool_result": torn')).toEqual([]);
   });
 });

@@ -19,16 +19,23 @@ exit status: 0 adopted; 1 failure; 2 usage error.`,
   async run(ctx) {
     const dash = ctx.argv.indexOf('--');
     const own = dash < 0 ? ctx.argv : ctx.argv.slice(0, dash);
-    const { values } = parse('adopt', own, {
-      name: { type: 'string' },
-      workdir: { type: 'string' },
-      'session-id': { type: 'string' },
-      policy: { type: 'string', multiple: true, default: [] },
-      env: { type: 'string', multiple: true, default: [] },
-      timeout: { type: 'string' },
-    }, false);
+    const { values } = parse(
+      'adopt',
+      own,
+      {
+        name: { type: 'string' },
+        workdir: { type: 'string' },
+        'session-id': { type: 'string' },
+        policy: { type: 'string', multiple: true, default: [] },
+        env: { type: 'string', multiple: true, default: [] },
+        timeout: { type: 'string' },
+      },
+      false,
+    );
     if (!values.name || !values.workdir || !values['session-id']) {
-      throw new ToolgateError('USAGE', 'adopt needs --name, --workdir and --session-id', { hint: 'toolgate adopt --name w1 --workdir ~/p --session-id ID' });
+      throw new ToolgateError('USAGE', 'adopt needs --name, --workdir and --session-id', {
+        hint: 'toolgate adopt --name w1 --workdir ~/p --session-id ID',
+      });
     }
     const r = await launchWorker(
       ctx.env,

@@ -33,28 +33,46 @@ exit status: 0 applied; 1 nothing to decide, ambiguous, or the supervisor did no
     });
     const [ref, decision] = positionals;
     if (!ref || (decision !== 'allow' && decision !== 'deny')) {
-      throw new ToolgateError('USAGE', 'approve needs a worker or call id, then allow or deny', { hint: 'toolgate approve w1 allow --reason "ok"' });
+      throw new ToolgateError('USAGE', 'approve needs a worker or call id, then allow or deny', {
+        hint: 'toolgate approve w1 allow --reason "ok"',
+      });
     }
     const s = existingState(ctx.env);
-    if (!runningSupervisor(s)) throw new ToolgateError('SUPERVISOR', 'no supervisor is running, so no call can be decided', { hint: 'start one: toolgate supervise --daemon' });
+    if (!runningSupervisor(s))
+      throw new ToolgateError('SUPERVISOR', 'no supervisor is running, so no call can be decided', {
+        hint: 'start one: toolgate supervise --daemon',
+      });
     const escalated = pendingRows(s).filter((r) => r.escalated);
     let call = escalated.find((r) => r.call === ref);
     if (!call) {
       const w = resolveWorker(s, ref);
       const mine = escalated.filter((r) => r.worker_id === w.worker_id);
-      if (mine.length === 0) throw new ToolgateError('NO_PENDING', `worker "${w.name}" has no call waiting for a person`, { hint: 'see `toolgate pending`' });
-      if (mine.length > 1) {
-        throw new ToolgateError('AMBIGUOUS', `worker "${w.name}" has ${mine.length} calls waiting: ${mine.map((m) => `${m.call} (${m.tool}: ${m.summary})`).join('; ')}`, {
-          hint: 'name the call: toolgate approve CALL allow|deny',
+      if (mine.length === 0)
+        throw new ToolgateError('NO_PENDING', `worker "${w.name}" has no call waiting for a person`, {
+          hint: 'see `toolgate pending`',
         });
+      if (mine.length > 1) {
+        throw new ToolgateError(
+          'AMBIGUOUS',
+          `worker "${w.name}" has ${mine.length} calls waiting: ${mine.map((m) => `${m.call} (${m.tool}: ${m.summary})`).join('; ')}`,
+          {
+            hint: 'name the call: toolgate approve CALL allow|deny',
+          },
+        );
       }
       call = mine[0]!;
     }
     let grant: number | undefined;
     if (values.grant !== undefined) {
       grant = Number(values.grant);
-      if (!(grant > 0 && grant <= 1440)) throw new ToolgateError('USAGE', `--grant expects minutes between 1 and 1440, got "${values.grant}"`, { hint: '--grant 30' });
-      if (decision !== 'allow') throw new ToolgateError('USAGE', '--grant goes with allow', { hint: 'drop --grant, or allow' });
+      if (!(grant > 0 && grant <= 1440))
+        throw new ToolgateError(
+          'USAGE',
+          `--grant expects minutes between 1 and 1440, got "${values.grant}"`,
+          { hint: '--grant 30' },
+        );
+      if (decision !== 'allow')
+        throw new ToolgateError('USAGE', '--grant goes with allow', { hint: 'drop --grant, or allow' });
     }
     const answer: Answer = {
       v: 1,
@@ -78,8 +96,14 @@ exit status: 0 applied; 1 nothing to decide, ambiguous, or the supervisor did no
       };
     });
     writeFileAtomic(path.join(s.answers, `${call.call}.answer`), JSON.stringify(answer) + '\n');
-    if (!(await applied)) throw new ToolgateError('SUPERVISOR', 'the supervisor did not apply the answer within 10 s', { hint: `see ${s.supervisorLog}` });
-    println(ctx.stdout, `${decision === 'allow' ? 'allowed' : 'denied'} ${call.call} (${call.worker}: ${call.tool} ${call.summary})`);
+    if (!(await applied))
+      throw new ToolgateError('SUPERVISOR', 'the supervisor did not apply the answer within 10 s', {
+        hint: `see ${s.supervisorLog}`,
+      });
+    println(
+      ctx.stdout,
+      `${decision === 'allow' ? 'allowed' : 'denied'} ${call.call} (${call.worker}: ${call.tool} ${call.summary})`,
+    );
     return 0;
   },
 };

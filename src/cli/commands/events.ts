@@ -29,16 +29,25 @@ exit status: 0 ok; 1 failure; 2 usage error.`,
     let last: number | undefined;
     if (values.last !== undefined) {
       last = Number(values.last);
-      if (!Number.isInteger(last) || last < 0) throw new ToolgateError('USAGE', `events: --last expects a count, got "${values.last}"`, { hint: 'for example --last 5' });
+      if (!Number.isInteger(last) || last < 0)
+        throw new ToolgateError('USAGE', `events: --last expects a count, got "${values.last}"`, {
+          hint: 'for example --last 5',
+        });
     }
-    const show = (e: NumberedEvent) => println(ctx.stdout, (values.numbered ? `${e.line}\t` : '') + JSON.stringify(e.event));
+    const show = (e: NumberedEvent) =>
+      println(ctx.stdout, (values.numbered ? `${e.line}\t` : '') + JSON.stringify(e.event));
     const tail = new EventTail(rec.events_file);
     let backlog = tail.read().filter((e) => !type || e.event.event === type);
     if (last !== undefined) backlog = last === 0 ? [] : backlog.slice(-last);
     backlog.forEach(show);
     if (!values.follow) return 0;
     await new Promise<void>((resolve) => {
-      const w = watchFile(rec.events_file, () => tail.read().filter((e) => !type || e.event.event === type).forEach(show));
+      const w = watchFile(rec.events_file, () =>
+        tail
+          .read()
+          .filter((e) => !type || e.event.event === type)
+          .forEach(show),
+      );
       const end = () => {
         w.close();
         resolve();

@@ -14,7 +14,10 @@ import { grantsFile, readGrants, type Grant, type Revoke } from '../../gate/gran
 // The grants in force now (expired ones the supervisor has not dropped yet are left out).
 export function liveGrants(s: StatePaths, now = Date.now()): { grants: Grant[]; error?: string } {
   const r = readGrants(grantsFile(s));
-  return { grants: r.grants.filter((g) => Date.parse(g.expires_at) > now), ...(r.error ? { error: r.error } : {}) };
+  return {
+    grants: r.grants.filter((g) => Date.parse(g.expires_at) > now),
+    ...(r.error ? { error: r.error } : {}),
+  };
 }
 
 export function grantLine(g: Grant, now = Date.now()): string {
@@ -51,11 +54,25 @@ exit status: 0 ok; 1 failure (no such grant, no supervisor); 2 usage error.`,
       else for (const g of grants) println(ctx.stdout, grantLine(g));
       return 0;
     }
-    if (sub !== 'revoke' || !id || more.length) throw new ToolgateError('USAGE', 'grants takes list, or revoke and one grant id', { hint: 'toolgate grants revoke g-0123abcd45' });
-    if (!/^g-[0-9a-f]{8,32}$/.test(id)) throw new ToolgateError('USAGE', `"${id}" is not a grant id`, { hint: 'see `toolgate grants`' });
-    if (!liveGrants(s).grants.some((g) => g.id === id)) throw new ToolgateError('NOT_FOUND', `no grant ${id} is in force`, { hint: 'see `toolgate grants`' });
-    if (!runningSupervisor(s)) throw new ToolgateError('SUPERVISOR', 'no supervisor is running to revoke the grant', { hint: 'start one: toolgate supervise --daemon' });
-    const req: Revoke = { v: 1, grant: id, by: values.by ?? `${os.userInfo().username}@${os.hostname()}`, ...(values.reason ? { reason: values.reason } : {}), ts: Date.now() };
+    if (sub !== 'revoke' || !id || more.length)
+      throw new ToolgateError('USAGE', 'grants takes list, or revoke and one grant id', {
+        hint: 'toolgate grants revoke g-0123abcd45',
+      });
+    if (!/^g-[0-9a-f]{8,32}$/.test(id))
+      throw new ToolgateError('USAGE', `"${id}" is not a grant id`, { hint: 'see `toolgate grants`' });
+    if (!liveGrants(s).grants.some((g) => g.id === id))
+      throw new ToolgateError('NOT_FOUND', `no grant ${id} is in force`, { hint: 'see `toolgate grants`' });
+    if (!runningSupervisor(s))
+      throw new ToolgateError('SUPERVISOR', 'no supervisor is running to revoke the grant', {
+        hint: 'start one: toolgate supervise --daemon',
+      });
+    const req: Revoke = {
+      v: 1,
+      grant: id,
+      by: values.by ?? `${os.userInfo().username}@${os.hostname()}`,
+      ...(values.reason ? { reason: values.reason } : {}),
+      ts: Date.now(),
+    };
     const file = path.join(s.answers, `${id}.revoke`);
     writeFileAtomic(file, JSON.stringify(req) + '\n');
     const applied = new Promise<boolean>((resolve) => {
@@ -73,8 +90,14 @@ exit status: 0 ok; 1 failure (no such grant, no supervisor); 2 usage error.`,
       });
       if (h.settled) h.w.close();
     });
-    if (!(await applied)) throw new ToolgateError('SUPERVISOR', 'the supervisor did not apply the revocation within 10 s', { hint: `see ${s.supervisorLog}` });
-    if (liveGrants(s).grants.some((g) => g.id === id)) throw new ToolgateError('SUPERVISOR', `grant ${id} is still in the grants file`, { hint: `see ${s.supervisorLog}` });
+    if (!(await applied))
+      throw new ToolgateError('SUPERVISOR', 'the supervisor did not apply the revocation within 10 s', {
+        hint: `see ${s.supervisorLog}`,
+      });
+    if (liveGrants(s).grants.some((g) => g.id === id))
+      throw new ToolgateError('SUPERVISOR', `grant ${id} is still in the grants file`, {
+        hint: `see ${s.supervisorLog}`,
+      });
     println(ctx.stdout, `revoked ${id}`);
     return 0;
   },

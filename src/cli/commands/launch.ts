@@ -31,19 +31,26 @@ exit status: 0 started; 1 failure (the pane's last lines are shown, nothing is l
     const dash = ctx.argv.indexOf('--');
     const own = dash < 0 ? ctx.argv : ctx.argv.slice(0, dash);
     const claudeArgs = dash < 0 ? [] : ctx.argv.slice(dash + 1);
-    const { values, positionals } = parse('launch', own, {
-      name: { type: 'string' },
-      workdir: { type: 'string' },
-      trust: { type: 'boolean', default: false },
-      policy: { type: 'string', multiple: true, default: [] },
-      observe: { type: 'boolean', default: false },
-      'project-settings': { type: 'boolean', default: false },
-      env: { type: 'string', multiple: true, default: [] },
-      timeout: { type: 'string' },
-    }, false);
+    const { values, positionals } = parse(
+      'launch',
+      own,
+      {
+        name: { type: 'string' },
+        workdir: { type: 'string' },
+        trust: { type: 'boolean', default: false },
+        policy: { type: 'string', multiple: true, default: [] },
+        observe: { type: 'boolean', default: false },
+        'project-settings': { type: 'boolean', default: false },
+        env: { type: 'string', multiple: true, default: [] },
+        timeout: { type: 'string' },
+      },
+      false,
+    );
     void positionals;
     if (!values.name || !values.workdir) {
-      throw new ToolgateError('USAGE', 'launch needs --name and --workdir', { hint: 'toolgate launch --name w1 --workdir ~/project' });
+      throw new ToolgateError('USAGE', 'launch needs --name and --workdir', {
+        hint: 'toolgate launch --name w1 --workdir ~/project',
+      });
     }
     const r = await launchWorker(
       ctx.env,
@@ -56,7 +63,8 @@ exit status: 0 started; 1 failure (the pane's last lines are shown, nothing is l
         policies: values.policy.map((p) => path.resolve(ctx.cwd, p)),
         observe: values.observe,
         env: parseEnvPairs(values.env),
-        startTimeoutMs: seconds('launch', '--timeout', values.timeout, Number(ctx.env.TOOLGATE_START_TIMEOUT ?? 30)) * 1000,
+        startTimeoutMs:
+          seconds('launch', '--timeout', values.timeout, Number(ctx.env.TOOLGATE_START_TIMEOUT ?? 30)) * 1000,
       },
       (note) => println(ctx.stderr, `toolgate: ${note}`),
     );

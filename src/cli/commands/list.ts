@@ -15,13 +15,25 @@ Prints STATUS NAME SESSION_ID CWD (tab-separated, with a header). Workers whose 
 with --all. --json prints an array of {name, session_id, status, cwd, started_at, tmux_name}.
 exit status: 0 ok; 2 usage error.`,
   async run(ctx) {
-    const { values } = parse('list', ctx.argv, { all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, false);
+    const { values } = parse(
+      'list',
+      ctx.argv,
+      { all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      false,
+    );
     const s = existingStateOrNone(ctx.env);
     const rows = [];
     for (const w of s ? listWorkers(s) : []) {
       const status = await workerStatus(s!, w);
       if (status === 'gone' && !values.all) continue;
-      rows.push({ name: w.name, session_id: w.worker_id, status, cwd: w.cwd, started_at: w.started_at, tmux_name: w.tmux_name });
+      rows.push({
+        name: w.name,
+        session_id: w.worker_id,
+        status,
+        cwd: w.cwd,
+        started_at: w.started_at,
+        tmux_name: w.tmux_name,
+      });
     }
     if (values.json) {
       println(ctx.stdout, JSON.stringify(rows, null, 2));

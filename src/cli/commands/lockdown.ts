@@ -30,15 +30,25 @@ exit status: 0 ok; 1 failure; 2 usage error.`,
     });
     const [action = 'status', ref, ...more] = positionals;
     if (more.length || !['on', 'off', 'status'].includes(action)) {
-      throw new ToolgateError('USAGE', 'lockdown takes on, off or status, and at most one worker', { hint: 'toolgate lockdown on --reason "incident"' });
+      throw new ToolgateError('USAGE', 'lockdown takes on, off or status, and at most one worker', {
+        hint: 'toolgate lockdown on --reason "incident"',
+      });
     }
     const s = existingState(ctx.env);
     const current = readLockdown(s.lockdown);
     if (action === 'status') {
       if (values.json) println(ctx.stdout, JSON.stringify(current));
       else if (current.error) println(ctx.stdout, `lockdown: ALL workers (${current.error})`);
-      else if (current.all) println(ctx.stdout, `lockdown: ALL workers${current.reason ? ` (${current.reason})` : ''}${current.by ? `, by ${current.by}` : ''}`);
-      else if (current.workers.length) println(ctx.stdout, `lockdown: ${current.workers.map((w) => current.names[w] ?? w).join(', ')}${current.reason ? ` (${current.reason})` : ''}`);
+      else if (current.all)
+        println(
+          ctx.stdout,
+          `lockdown: ALL workers${current.reason ? ` (${current.reason})` : ''}${current.by ? `, by ${current.by}` : ''}`,
+        );
+      else if (current.workers.length)
+        println(
+          ctx.stdout,
+          `lockdown: ${current.workers.map((w) => current.names[w] ?? w).join(', ')}${current.reason ? ` (${current.reason})` : ''}`,
+        );
       else println(ctx.stdout, 'lockdown: off');
       return 0;
     }
@@ -61,7 +71,9 @@ exit status: 0 ok; 1 failure; 2 usage error.`,
         next.names![w.worker_id] = w.name;
       } else {
         if (current.all && !current.error) {
-          throw new ToolgateError('USAGE', `every worker is locked down; ${w.name} cannot be let out alone`, { hint: 'lift it for all with `toolgate lockdown off`, then lock the others one by one' });
+          throw new ToolgateError('USAGE', `every worker is locked down; ${w.name} cannot be let out alone`, {
+            hint: 'lift it for all with `toolgate lockdown off`, then lock the others one by one',
+          });
         }
         next.workers = next.workers!.filter((x) => x !== w.worker_id);
         delete next.names![w.worker_id];
@@ -79,7 +91,11 @@ exit status: 0 ok; 1 failure; 2 usage error.`,
     if (!next.all && !next.workers!.length) delete next.reason;
     writeFileAtomic(s.lockdown, JSON.stringify(next) + '\n');
     println(ctx.stdout, `lockdown ${action}: ${what}`);
-    if (!runningSupervisor(s)) println(ctx.stderr, 'note: no supervisor is running; it will record this change when it starts (until then every call is denied anyway)');
+    if (!runningSupervisor(s))
+      println(
+        ctx.stderr,
+        'note: no supervisor is running; it will record this change when it starts (until then every call is denied anyway)',
+      );
     return 0;
   },
 };

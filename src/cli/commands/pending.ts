@@ -32,7 +32,10 @@ interface PublishedEscalation {
 
 // A one-line readable summary of a tool input (the command, the path, or compact JSON), cut to `max`.
 export function summarizeInput(tool: string, input: Record<string, unknown>, max = 100): string {
-  const pick = tool === 'Bash' ? input.command : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
+  const pick =
+    tool === 'Bash'
+      ? input.command
+      : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
   const text = typeof pick === 'string' ? pick : JSON.stringify(input);
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
@@ -40,7 +43,9 @@ export function summarizeInput(tool: string, input: Record<string, unknown>, max
 
 // Every call that waits for a decision now, oldest first.
 export function pendingRows(s: StatePaths, now = Date.now()): PendingRow[] {
-  const escalations = new Map((readJsonFile<PublishedEscalation[]>(s.escalations) ?? []).map((e) => [e.call, e]));
+  const escalations = new Map(
+    (readJsonFile<PublishedEscalation[]>(s.escalations) ?? []).map((e) => [e.call, e]),
+  );
   const rows: PendingRow[] = [];
   let names: string[] = [];
   try {
@@ -84,11 +89,15 @@ function render(s: StatePaths, rows: PendingRow[], now = Date.now()): { lines: s
   const l = readLockdown(s.lockdown);
   if (l.error) lines.push(`LOCKDOWN: every worker (${l.error})`);
   else if (l.all) lines.push(`LOCKDOWN: every worker${l.reason ? ` (${l.reason})` : ''}`);
-  else if (l.workers.length) lines.push(`LOCKDOWN: ${l.workers.map((w) => l.names[w] ?? w).join(', ')}${l.reason ? ` (${l.reason})` : ''}`);
+  else if (l.workers.length)
+    lines.push(
+      `LOCKDOWN: ${l.workers.map((w) => l.names[w] ?? w).join(', ')}${l.reason ? ` (${l.reason})` : ''}`,
+    );
   for (const p of supervisorProblems(s)) lines.push(`problem: ${p}`);
   for (const r of rows) {
     lines.push(`${r.call}  ${r.worker}  ${r.tool}  ${r.summary}`);
-    if (r.escalated) lines.push(`    rule ${r.rule}: ${r.reason}  (waiting ${r.age_s}s, deadline ${r.deadline})`);
+    if (r.escalated)
+      lines.push(`    rule ${r.rule}: ${r.reason}  (waiting ${r.age_s}s, deadline ${r.deadline})`);
     else lines.push(`    being decided (${r.age_s}s)`);
   }
   const { grants, error } = liveGrants(s, now);
@@ -115,7 +124,12 @@ here; headless (-p) workers treat them as a deny. See docs/escalation.md.
             one JSON object per line with --json ({"event":"escalated"|"decided", ...}). Stop with Ctrl-C.
 exit status: 0 ok; 1 failure; 2 usage error.`,
   async run(ctx) {
-    const { values } = parse('pending', ctx.argv, { json: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } }, false);
+    const { values } = parse(
+      'pending',
+      ctx.argv,
+      { json: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } },
+      false,
+    );
     const s = existingState(ctx.env);
     if (values.watch) return watchPending(ctx, s, values.json);
     const rows = pendingRows(s);
@@ -131,7 +145,12 @@ exit status: 0 ok; 1 failure; 2 usage error.`,
 };
 
 // Follows escalations until interrupted (or `signal` aborts, for tests).
-async function watchPending(ctx: CommandContext, s: StatePaths, json: boolean, signal?: AbortSignal): Promise<number> {
+async function watchPending(
+  ctx: CommandContext,
+  s: StatePaths,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
   const seen = new Map<string, PendingRow>();
   let problems = '';
   const tick = () => {
@@ -143,7 +162,10 @@ async function watchPending(ctx: CommandContext, s: StatePaths, json: boolean, s
       if (json) println(ctx.stdout, JSON.stringify({ event: 'escalated', ...r }));
       else {
         ctx.stdout.write('\x07');
-        println(ctx.stdout, `[${new Date().toISOString()}] ESCALATED ${r.call}  ${r.worker}  ${r.tool}  ${r.summary}`);
+        println(
+          ctx.stdout,
+          `[${new Date().toISOString()}] ESCALATED ${r.call}  ${r.worker}  ${r.tool}  ${r.summary}`,
+        );
         println(ctx.stdout, `    rule ${r.rule}: ${r.reason}  (deadline ${r.deadline})`);
         println(ctx.stdout, `    decide: toolgate approve ${r.call} allow|deny --reason "..."`);
       }

@@ -74,13 +74,18 @@ export const policyCommand: Command = {
       case 'replay':
         return runReplay(sctx);
       default:
-        throw new ToolgateError('USAGE', `policy: unknown subcommand "${sub}"`, { hint: 'one of check, test, explain, eval, replay; see `toolgate policy --help`' });
+        throw new ToolgateError('USAGE', `policy: unknown subcommand "${sub}"`, {
+          hint: 'one of check, test, explain, eval, replay; see `toolgate policy --help`',
+        });
     }
   },
 };
 
 function needFiles(cmd: string, files: string[]): string[] {
-  if (files.length === 0) throw new ToolgateError('USAGE', `policy ${cmd}: no policy file given`, { hint: `toolgate policy ${cmd} policies/default.yaml` });
+  if (files.length === 0)
+    throw new ToolgateError('USAGE', `policy ${cmd}: no policy file given`, {
+      hint: `toolgate policy ${cmd} policies/default.yaml`,
+    });
   return files.map((f) => path.resolve(f));
 }
 
@@ -105,28 +110,45 @@ function runCheck(ctx: CommandContext): number {
   const r = loadPolicy(files);
   const ok = !hasErrors(r.diagnostics);
   if (values.json) {
-    println(ctx.stdout, JSON.stringify({ ok, revision: r.policy?.revision ?? null, diagnostics: r.diagnostics }));
+    println(
+      ctx.stdout,
+      JSON.stringify({ ok, revision: r.policy?.revision ?? null, diagnostics: r.diagnostics }),
+    );
   } else {
     printDiagnostics(ctx, r);
     const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
     const rules = r.layers.reduce((n, l) => n + l.rules.length, 0);
-    if (ok) println(ctx.stdout, `ok: ${files.length} file(s), ${rules} rule(s), revision ${r.policy?.revision ?? '?'}${warnings ? `, ${warnings} warning(s)` : ''}`);
+    if (ok)
+      println(
+        ctx.stdout,
+        `ok: ${files.length} file(s), ${rules} rule(s), revision ${r.policy?.revision ?? '?'}${warnings ? `, ${warnings} warning(s)` : ''}`,
+      );
     else println(ctx.stderr, `${r.diagnostics.length - warnings} error(s), ${warnings} warning(s)`);
   }
   return ok ? 0 : 1;
 }
 
 async function runTest(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse('policy test', ctx.argv, { json: { type: 'boolean' }, cases: { type: 'string', multiple: true } });
+  const { values, positionals } = parse('policy test', ctx.argv, {
+    json: { type: 'boolean' },
+    cases: { type: 'string', multiple: true },
+  });
   const files = needFiles('test', positionals);
-  const r = loadPolicy(files, { floor: { ...floorFor(ctx, files), home: TEST_DEFAULTS.home, workspace: TEST_DEFAULTS.cwd } });
+  const r = loadPolicy(files, {
+    floor: { ...floorFor(ctx, files), home: TEST_DEFAULTS.home, workspace: TEST_DEFAULTS.cwd },
+  });
   const problems = [...r.diagnostics.filter((d) => d.severity === 'error')];
   const results: TestResult[] = [];
   const deps = await loadShellDeps();
   if (r.policy) {
     // Inline tests judge their own file (with the floor); --cases judge all FILEs together as layers.
     for (const l of r.layers) {
-      const own = files.length === 1 ? r : loadPolicy([l.name], { floor: { ...floorFor(ctx, [l.name]), home: TEST_DEFAULTS.home, workspace: TEST_DEFAULTS.cwd } });
+      const own =
+        files.length === 1
+          ? r
+          : loadPolicy([l.name], {
+              floor: { ...floorFor(ctx, [l.name]), home: TEST_DEFAULTS.home, workspace: TEST_DEFAULTS.cwd },
+            });
       if (own.policy) results.push(...runTestCases(own.policy, l.name, l.tests, deps));
     }
     for (const caseFile of values.cases ?? []) {
@@ -135,7 +157,11 @@ async function runTest(ctx: CommandContext): Promise<number> {
       try {
         text = readFileSync(abs, 'utf8');
       } catch (e) {
-        throw new ToolgateError('NOT_FOUND', `policy test: cannot read ${caseFile}: ${(e as Error).message}`, { hint: 'check the --cases path' });
+        throw new ToolgateError(
+          'NOT_FOUND',
+          `policy test: cannot read ${caseFile}: ${(e as Error).message}`,
+          { hint: 'check the --cases path' },
+        );
       }
       const src = parseSource(abs, text);
       const parsed = src.data === undefined ? undefined : caseFileSchema.safeParse(src.data);
@@ -152,33 +178,58 @@ async function runTest(ctx: CommandContext): Promise<number> {
   }
   const failed = results.filter((t) => !t.pass);
   if (values.json) {
-    println(ctx.stdout, JSON.stringify({
-      ok: problems.length === 0 && failed.length === 0,
-      passed: results.length - failed.length,
-      failed: failed.length,
-      shell: deps.source,
-      diagnostics: problems,
-      results: results.map((t) => ({ file: t.file, name: t.name, pass: t.pass, expected: t.expected, got: t.got, trace: t.pass ? undefined : t.decision.trace })),
-    }));
+    println(
+      ctx.stdout,
+      JSON.stringify({
+        ok: problems.length === 0 && failed.length === 0,
+        passed: results.length - failed.length,
+        failed: failed.length,
+        shell: deps.source,
+        diagnostics: problems,
+        results: results.map((t) => ({
+          file: t.file,
+          name: t.name,
+          pass: t.pass,
+          expected: t.expected,
+          got: t.got,
+          trace: t.pass ? undefined : t.decision.trace,
+        })),
+      }),
+    );
   } else {
     for (const d of problems) println(ctx.stderr, formatDiagnostic(d));
     for (const t of failed) {
       println(ctx.stdout, `FAIL ${path.relative(ctx.cwd, t.file)}: ${t.name}`);
-      println(ctx.stdout, `  expected ${t.expected.verdict}${t.expected.rule ? ` by ${t.expected.rule}` : ''}, got ${t.got.verdict} by ${t.got.rule}`);
-      for (const m of t.decision.trace) println(ctx.stdout, `    ${m.verdict} ${m.rule}: ${m.because.join('; ')}`);
+      println(
+        ctx.stdout,
+        `  expected ${t.expected.verdict}${t.expected.rule ? ` by ${t.expected.rule}` : ''}, got ${t.got.verdict} by ${t.got.rule}`,
+      );
+      for (const m of t.decision.trace)
+        println(ctx.stdout, `    ${m.verdict} ${m.rule}: ${m.because.join('; ')}`);
     }
-    println(ctx.stdout, `${failed.length === 0 && problems.length === 0 ? 'PASS' : 'FAIL'}: ${results.length - failed.length}/${results.length} (shell parser: ${deps.source})`);
+    println(
+      ctx.stdout,
+      `${failed.length === 0 && problems.length === 0 ? 'PASS' : 'FAIL'}: ${results.length - failed.length}/${results.length} (shell parser: ${deps.source})`,
+    );
   }
   return problems.length === 0 && failed.length === 0 ? 0 : 1;
 }
 
-function loadOrThrow(ctx: CommandContext, files: string[], noFloor: boolean | undefined): NonNullable<LoadResult['policy']> {
+function loadOrThrow(
+  ctx: CommandContext,
+  files: string[],
+  noFloor: boolean | undefined,
+): NonNullable<LoadResult['policy']> {
   const r = loadPolicy(files, noFloor ? {} : { floor: floorFor(ctx, files) });
   if (!r.policy) {
     printDiagnostics(ctx, r);
-    throw new ToolgateError('POLICY_INVALID', `the policy has ${r.diagnostics.filter((d) => d.severity === 'error').length} error(s)`, {
-      hint: 'run `toolgate policy check` on the files and fix what it reports',
-    });
+    throw new ToolgateError(
+      'POLICY_INVALID',
+      `the policy has ${r.diagnostics.filter((d) => d.severity === 'error').length} error(s)`,
+      {
+        hint: 'run `toolgate policy check` on the files and fix what it reports',
+      },
+    );
   }
   return r.policy;
 }
@@ -190,7 +241,8 @@ function toPayload(value: unknown, cwd: string): HookPayload {
   const tool = v['tool_name'] ?? v['tool'];
   const input = v['tool_input'] ?? v['input'] ?? {};
   if (typeof tool !== 'string' || tool === '') throw new Error('missing tool_name');
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error('tool_input must be an object');
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new Error('tool_input must be an object');
   const payload: HookPayload = {
     session_id: typeof v['session_id'] === 'string' ? v['session_id'] : 'cli',
     cwd: typeof v['cwd'] === 'string' ? v['cwd'] : cwd,
@@ -207,49 +259,91 @@ function toPayload(value: unknown, cwd: string): HookPayload {
 const NO_RATES: RateFacts = { count: () => 0 };
 
 async function runExplain(ctx: CommandContext): Promise<number> {
-  const { values } = parse('policy explain', ctx.argv, {
-    policy: { type: 'string', multiple: true }, call: { type: 'string' }, json: { type: 'boolean' }, 'no-floor': { type: 'boolean' }, worker: { type: 'string' },
-  }, false);
+  const { values } = parse(
+    'policy explain',
+    ctx.argv,
+    {
+      policy: { type: 'string', multiple: true },
+      call: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-floor': { type: 'boolean' },
+      worker: { type: 'string' },
+    },
+    false,
+  );
   const files = needFiles('explain', values.policy ?? []);
-  if (!values.call) throw new ToolgateError('USAGE', 'policy explain: --call JSON is required', { hint: `--call '{"tool":"Bash","input":{"command":"git push"}}'` });
+  if (!values.call)
+    throw new ToolgateError('USAGE', 'policy explain: --call JSON is required', {
+      hint: `--call '{"tool":"Bash","input":{"command":"git push"}}'`,
+    });
   let payload: HookPayload;
   try {
     payload = toPayload(JSON.parse(values.call), ctx.cwd);
   } catch (e) {
-    throw new ToolgateError('INPUT_INVALID', `policy explain: --call: ${(e as Error).message}`, { hint: `e.g. --call '{"tool":"Read","input":{"file_path":"a.ts"}}'` });
+    throw new ToolgateError('INPUT_INVALID', `policy explain: --call: ${(e as Error).message}`, {
+      hint: `e.g. --call '{"tool":"Read","input":{"file_path":"a.ts"}}'`,
+    });
   }
   const policy = loadOrThrow(ctx, files, values['no-floor']);
   const deps = await loadShellDeps();
-  const call = prepareCall(payload, { worker: values.worker ?? 'cli', home: ctx.env['HOME'] ?? '/', now: Date.now() }, deps);
+  const call = prepareCall(
+    payload,
+    { worker: values.worker ?? 'cli', home: ctx.env['HOME'] ?? '/', now: Date.now() },
+    deps,
+  );
   const d = evaluate(policy, call, NO_RATES);
-  if (values.json) println(ctx.stdout, JSON.stringify({ decision: d, call: { tool: call.tool, paths: call.paths, shell: call.shell } }));
+  if (values.json)
+    println(
+      ctx.stdout,
+      JSON.stringify({ decision: d, call: { tool: call.tool, paths: call.paths, shell: call.shell } }),
+    );
   else {
     println(ctx.stdout, explainDecision(d));
-    if (call.paths.length) println(ctx.stdout, `\npaths: ${call.paths.map((p) => `${p.path} (${p.access})`).join(', ')}`);
+    if (call.paths.length)
+      println(ctx.stdout, `\npaths: ${call.paths.map((p) => `${p.path} (${p.access})`).join(', ')}`);
     println(ctx.stdout, `shell parser: ${deps.source}`);
   }
   return 0;
 }
 
 async function runEval(ctx: CommandContext): Promise<number> {
-  const { values } = parse('policy eval', ctx.argv, {
-    policy: { type: 'string', multiple: true }, input: { type: 'string' }, 'no-floor': { type: 'boolean' }, worker: { type: 'string' },
-  }, false);
+  const { values } = parse(
+    'policy eval',
+    ctx.argv,
+    {
+      policy: { type: 'string', multiple: true },
+      input: { type: 'string' },
+      'no-floor': { type: 'boolean' },
+      worker: { type: 'string' },
+    },
+    false,
+  );
   const files = needFiles('eval', values.policy ?? []);
   const policy = loadOrThrow(ctx, files, values['no-floor']);
   const deps = await loadShellDeps();
   const home = ctx.env['HOME'] ?? '/';
-  const source = values.input === undefined || values.input === '-' ? ctx.stdin : (await import('node:fs')).createReadStream(path.resolve(values.input));
+  const source =
+    values.input === undefined || values.input === '-'
+      ? ctx.stdin
+      : (await import('node:fs')).createReadStream(path.resolve(values.input));
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     let out: { decision: string; rule: string; reason: string };
     try {
-      const call = prepareCall(toPayload(JSON.parse(line), ctx.cwd), { worker: values.worker ?? 'cli', home, now: Date.now() }, deps);
+      const call = prepareCall(
+        toPayload(JSON.parse(line), ctx.cwd),
+        { worker: values.worker ?? 'cli', home, now: Date.now() },
+        deps,
+      );
       const d = evaluate(policy, call, NO_RATES);
       out = { decision: d.verdict, rule: d.rule, reason: d.reason };
     } catch (e) {
-      out = { decision: 'deny', rule: 'invalid-input', reason: `toolgate could not read this call (${(e as Error).message}); it is denied.` };
+      out = {
+        decision: 'deny',
+        rule: 'invalid-input',
+        reason: `toolgate could not read this call (${(e as Error).message}); it is denied.`,
+      };
     }
     println(ctx.stdout, JSON.stringify(out));
   }
@@ -257,9 +351,18 @@ async function runEval(ctx: CommandContext): Promise<number> {
 }
 
 async function runReplay(ctx: CommandContext): Promise<number> {
-  const { values } = parse('policy replay', ctx.argv, {
-    policy: { type: 'string', multiple: true }, audit: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, 'no-floor': { type: 'boolean' },
-  }, false);
+  const { values } = parse(
+    'policy replay',
+    ctx.argv,
+    {
+      policy: { type: 'string', multiple: true },
+      audit: { type: 'string' },
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      'no-floor': { type: 'boolean' },
+    },
+    false,
+  );
   const files = needFiles('replay', values.policy ?? []);
   const policy = loadOrThrow(ctx, files, values['no-floor']);
   const deps = await loadShellDeps();
@@ -268,9 +371,13 @@ async function runReplay(ctx: CommandContext): Promise<number> {
   try {
     st = statSync(source);
   } catch (e) {
-    throw new ToolgateError('NOT_FOUND', `policy replay: cannot read ${source}: ${(e as Error).message}`, { hint: 'pass --audit with a trail directory or file' });
+    throw new ToolgateError('NOT_FOUND', `policy replay: cannot read ${source}: ${(e as Error).message}`, {
+      hint: 'pass --audit with a trail directory or file',
+    });
   }
-  const records: Iterable<ReplayRecord> = st.isDirectory() ? (iterateAudit(source) as Iterable<ReplayRecord>) : readRecordsFile(source);
+  const records: Iterable<ReplayRecord> = st.isDirectory()
+    ? (iterateAudit(source) as Iterable<ReplayRecord>)
+    : readRecordsFile(source);
   const state = statePaths(stateRoot(ctx.env));
   const cwdOf = (id: string | undefined) => {
     if (!id) return undefined;
@@ -282,13 +389,24 @@ async function runReplay(ctx: CommandContext): Promise<number> {
   };
   const r = replayDecisions(records, { policy, deps, home: ctx.env['HOME'] ?? '/', cwdOf });
   if (values.json) {
-    println(ctx.stdout, JSON.stringify({ replayed: r.replayed, changed: r.changed, ...(values.all ? { unchanged: r.unchanged } : {}), skipped: r.skipped }));
+    println(
+      ctx.stdout,
+      JSON.stringify({
+        replayed: r.replayed,
+        changed: r.changed,
+        ...(values.all ? { unchanged: r.unchanged } : {}),
+        skipped: r.skipped,
+      }),
+    );
     return 0;
   }
   const show = (row: ReplayRow) => {
     const head = `${row.seq !== undefined ? `#${row.seq} ` : ''}${row.ts ?? ''}  ${row.worker ?? '?'}  ${row.tool}  ${row.summary}`;
     println(ctx.stdout, head);
-    println(ctx.stdout, `    ${row.before.verdict} (${row.before.rule}) -> ${row.after.verdict} (${row.after.rule})${row.inexact ? `  [inexact: ${row.inexact.join('; ')}]` : ''}`);
+    println(
+      ctx.stdout,
+      `    ${row.before.verdict} (${row.before.rule}) -> ${row.after.verdict} (${row.after.rule})${row.inexact ? `  [inexact: ${row.inexact.join('; ')}]` : ''}`,
+    );
   };
   if (r.changed.length) println(ctx.stdout, 'Changed decisions:');
   r.changed.forEach(show);
@@ -297,7 +415,14 @@ async function runReplay(ctx: CommandContext): Promise<number> {
     r.unchanged.forEach(show);
   }
   const inexact = [...r.changed, ...r.unchanged].filter((x) => x.inexact).length;
-  println(ctx.stdout, `${r.replayed} decision(s) replayed, ${r.changed.length} would change, ${r.skipped.length} skipped${inexact ? `, ${inexact} inexact (redacted or cut input, or unknown workspace)` : ''}; rate limits not replayed`);
-  if (!st.isDirectory()) println(ctx.stderr, 'note: a single trail file is read without checking its chain; run `toolgate audit verify` on the trail');
+  println(
+    ctx.stdout,
+    `${r.replayed} decision(s) replayed, ${r.changed.length} would change, ${r.skipped.length} skipped${inexact ? `, ${inexact} inexact (redacted or cut input, or unknown workspace)` : ''}; rate limits not replayed`,
+  );
+  if (!st.isDirectory())
+    println(
+      ctx.stderr,
+      'note: a single trail file is read without checking its chain; run `toolgate audit verify` on the trail',
+    );
   return 0;
 }

@@ -23,7 +23,10 @@ exit status: 0 ok; 2 usage error.`,
       fs.rmSync(w.events_file, { force: true });
       pruned.push(w.name);
     }
-    println(ctx.stderr, pruned.length ? `Pruned ${pruned.length} dead worker(s): ${pruned.join(', ')}` : 'Nothing to prune');
+    println(
+      ctx.stderr,
+      pruned.length ? `Pruned ${pruned.length} dead worker(s): ${pruned.join(', ')}` : 'Nothing to prune',
+    );
     return 0;
   },
 };

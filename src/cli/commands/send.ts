@@ -7,7 +7,12 @@ import { sendPrompt } from '../../workers/send.js';
 import { openWorker, workerArg } from '../worker-ref.js';
 
 // The prompt text from the second positional, or a file with --file (`-` = stdin).
-export async function promptText(command: string, positionals: string[], file: string | undefined, stdin: NodeJS.ReadableStream): Promise<string> {
+export async function promptText(
+  command: string,
+  positionals: string[],
+  file: string | undefined,
+  stdin: NodeJS.ReadableStream,
+): Promise<string> {
   if (file !== undefined) {
     if (file === '-') {
       const chunks: Buffer[] = [];
@@ -17,11 +22,16 @@ export async function promptText(command: string, positionals: string[], file: s
     try {
       return fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ToolgateError('NOT_FOUND', `${command}: cannot read ${file}: ${(e as Error).message}`, { hint: 'give an existing file' });
+      throw new ToolgateError('NOT_FOUND', `${command}: cannot read ${file}: ${(e as Error).message}`, {
+        hint: 'give an existing file',
+      });
     }
   }
   const text = positionals[1];
-  if (text === undefined) throw new ToolgateError('USAGE', `${command}: missing the prompt text`, { hint: `toolgate ${command} WORKER "text" (or --file F)` });
+  if (text === undefined)
+    throw new ToolgateError('USAGE', `${command}: missing the prompt text`, {
+      hint: `toolgate ${command} WORKER "text" (or --file F)`,
+    });
   return text;
 }
 

@@ -25,12 +25,25 @@ exit status: 0 ok; 1 unknown worker; 2 usage error.`,
     const lock = readLockdown(s.lockdown);
     const locked = isLockedDown(lock, rec.worker_id);
     if (values.json) {
-      println(ctx.stdout, JSON.stringify({ name: rec.name, session_id: rec.worker_id, status: st, ...(locked ? { lockdown: true } : {}), ...(problems.length ? { problems } : {}) }));
+      println(
+        ctx.stdout,
+        JSON.stringify({
+          name: rec.name,
+          session_id: rec.worker_id,
+          status: st,
+          ...(locked ? { lockdown: true } : {}),
+          ...(problems.length ? { problems } : {}),
+        }),
+      );
       return 0;
     }
     println(ctx.stdout, st);
     // On stderr, so scripts reading the bare state on stdout are not disturbed.
-    if (locked) println(ctx.stderr, `lockdown: every tool call of ${rec.name} is denied${lock.reason ? ` (${lock.reason})` : ''}; lift with \`toolgate lockdown off\``);
+    if (locked)
+      println(
+        ctx.stderr,
+        `lockdown: every tool call of ${rec.name} is denied${lock.reason ? ` (${lock.reason})` : ''}; lift with \`toolgate lockdown off\``,
+      );
     for (const p of problems) println(ctx.stderr, `problem: ${p}`);
     return 0;
   },

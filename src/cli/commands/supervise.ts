@@ -17,23 +17,41 @@ worker's events. Foreground by default (Ctrl-C stops it); --daemon returns once 
   --log-level L   pino level for <state>/supervisor.log (default info)
 exit status: 0 ok (--stop: also when none ran); 1 failure (e.g. one already runs); 2 usage error.`,
   async run(ctx) {
-    const { values } = parse('supervise', ctx.argv, {
-      daemon: { type: 'boolean', default: false },
-      stop: { type: 'boolean', default: false },
-      policy: { type: 'string', multiple: true, default: [] },
-      'log-level': { type: 'string', default: 'info' },
-    }, false);
+    const { values } = parse(
+      'supervise',
+      ctx.argv,
+      {
+        daemon: { type: 'boolean', default: false },
+        stop: { type: 'boolean', default: false },
+        policy: { type: 'string', multiple: true, default: [] },
+        'log-level': { type: 'string', default: 'info' },
+      },
+      false,
+    );
     const s = ensureState(ctx.env);
-    const opts = { policies: values.policy.map((p) => path.resolve(ctx.cwd, p)), logLevel: values['log-level'] };
+    const opts = {
+      policies: values.policy.map((p) => path.resolve(ctx.cwd, p)),
+      logLevel: values['log-level'],
+    };
     if (values.stop) {
-      println(ctx.stderr, (await stopDaemon(s)) ? 'toolgate: supervisor stopped' : 'toolgate: no supervisor was running');
+      println(
+        ctx.stderr,
+        (await stopDaemon(s)) ? 'toolgate: supervisor stopped' : 'toolgate: no supervisor was running',
+      );
       return 0;
     }
     if (values.daemon) {
       const r = await startDaemon(s, opts, ctx.env);
-      println(ctx.stderr, r.started ? `toolgate: supervisor started (pid ${r.pid}) for ${s.root}` : `toolgate: a supervisor already runs (pid ${r.pid})`);
+      println(
+        ctx.stderr,
+        r.started
+          ? `toolgate: supervisor started (pid ${r.pid}) for ${s.root}`
+          : `toolgate: a supervisor already runs (pid ${r.pid})`,
+      );
       return 0;
     }
-    return runSupervisor(s, opts, (info) => println(ctx.stderr, `toolgate: supervisor ready (pid ${info.pid}) for ${s.root}`));
+    return runSupervisor(s, opts, (info) =>
+      println(ctx.stderr, `toolgate: supervisor ready (pid ${info.pid}) for ${s.root}`),
+    );
   },
 };

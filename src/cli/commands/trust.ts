@@ -21,7 +21,8 @@ exit status: 0 ok; 1 no such directory; 2 usage error.`,
       trustedDirs(ctx.env).forEach((d) => println(ctx.stdout, d));
       return 0;
     }
-    if (!positionals[0]) throw new ToolgateError('USAGE', 'trust: missing DIR', { hint: 'toolgate trust ~/project' });
+    if (!positionals[0])
+      throw new ToolgateError('USAGE', 'trust: missing DIR', { hint: 'toolgate trust ~/project' });
     println(ctx.stdout, `trusted ${trustDir(ctx.env, path.resolve(ctx.cwd, positionals[0]))}`);
     return 0;
   },

@@ -19,9 +19,15 @@ exit status: 0 ok; 1 no transcript or no turn yet; 2 usage error.`,
     const { values, positionals } = parse('turn', ctx.argv, { full: { type: 'boolean', default: false } });
     const { rec } = openWorker(ctx.env, workerArg('turn', positionals));
     const path = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
-    if (!path) throw new ToolgateError('TRANSCRIPT', `worker "${rec.name}" has reported no transcript yet`, { hint: 'wait for its session_start event' });
+    if (!path)
+      throw new ToolgateError('TRANSCRIPT', `worker "${rec.name}" has reported no transcript yet`, {
+        hint: 'wait for its session_start event',
+      });
     const turn = lastTurn(readTranscript(path));
-    if (!turn) throw new ToolgateError('TRANSCRIPT', `worker "${rec.name}" has no turn yet`, { hint: `send it a prompt: toolgate send ${rec.name} "..."` });
+    if (!turn)
+      throw new ToolgateError('TRANSCRIPT', `worker "${rec.name}" has no turn yet`, {
+        hint: `send it a prompt: toolgate send ${rec.name} "..."`,
+      });
     ctx.stdout.write(renderTurnMarkdown(turn, { full: values.full }).replace(/\n*$/, '\n'));
     return 0;
   },

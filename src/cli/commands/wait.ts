@@ -17,15 +17,24 @@ events: session_start user_prompt_submit pre_tool_use post_tool_use stop stop_fa
   --after-line K  only events after line K (lines are numbered from 1; see \`toolgate events\`)
 exit status: 0 the event arrived; 1 failure; 2 usage error; 124 timed out (stderr says which --after-line to retry with).`,
   async run(ctx) {
-    const { values, positionals } = parse('wait', ctx.argv, { timeout: { type: 'string' }, 'after-line': { type: 'string' } });
+    const { values, positionals } = parse('wait', ctx.argv, {
+      timeout: { type: 'string' },
+      'after-line': { type: 'string' },
+    });
     const ref = workerArg('wait', positionals);
-    if (!positionals[1]) throw new ToolgateError('USAGE', 'wait: missing the event name', { hint: 'toolgate wait w1 stop' });
+    if (!positionals[1])
+      throw new ToolgateError('USAGE', 'wait: missing the event name', { hint: 'toolgate wait w1 stop' });
     const name = validateEventName(positionals[1]);
     const { rec } = openWorker(ctx.env, ref);
     let after = countLines(rec.events_file);
     if (values['after-line'] !== undefined) {
       after = Number(values['after-line']);
-      if (!Number.isInteger(after) || after < 0) throw new ToolgateError('USAGE', `wait: --after-line expects a line number, got "${values['after-line']}"`, { hint: 'for example --after-line 12' });
+      if (!Number.isInteger(after) || after < 0)
+        throw new ToolgateError(
+          'USAGE',
+          `wait: --after-line expects a line number, got "${values['after-line']}"`,
+          { hint: 'for example --after-line 12' },
+        );
     }
     const hit = await waitForEvent(rec.events_file, (e) => e.event === name, {
       afterLine: after,

@@ -2,7 +2,17 @@
 // cwd /srv/ws, HOME /home/dev), scored by the bench's own code. Counts only, no timing.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkTargets, corporaDir, pooledFriction, readCorpora, readExceptions, rowKey, scoreFile, TARGETS, type FileScore } from '../../../bench/corpus.mjs';
+import {
+  checkTargets,
+  corporaDir,
+  pooledFriction,
+  readCorpora,
+  readExceptions,
+  rowKey,
+  scoreFile,
+  TARGETS,
+  type FileScore,
+} from '../../../bench/corpus.mjs';
 import { CWD, HOME, judge, loadDefault } from './harness.js';
 
 /** The lines of the intent (issue 5) that an exception may quote. */
@@ -29,17 +39,31 @@ beforeAll(async () => {
 
 describe('default policy against the corpora (cwd /srv/ws, HOME /home/dev)', () => {
   it('reads every corpus file', () => {
-    expect(scores.map((s) => s.file)).toEqual(expect.arrayContaining(['corpus-dcg.jsonl', 'corpus-safety-net.jsonl', 'corpus-rampart.jsonl', 'corpus-dippy.jsonl', 'corpus-codex.jsonl', 'corpus-issues.jsonl']));
+    expect(scores.map((s) => s.file)).toEqual(
+      expect.arrayContaining([
+        'corpus-dcg.jsonl',
+        'corpus-safety-net.jsonl',
+        'corpus-rampart.jsonl',
+        'corpus-dippy.jsonl',
+        'corpus-codex.jsonl',
+        'corpus-issues.jsonl',
+      ]),
+    );
   });
 
-  it.each(['corpus-dcg.jsonl', 'corpus-safety-net.jsonl', 'corpus-rampart.jsonl', 'corpus-issues.jsonl', 'corpus-codex.jsonl'])(
-    'no binding block row of %s is auto-allowed (beyond the listed exceptions)',
-    (file) => {
-      const s = scores.find((x) => x.file === file);
-      expect(s).toBeDefined();
-      expect(s?.misses.filter((m) => m.binding).map((m) => m.tool_input['command'] ?? JSON.stringify(m.tool_input))).toEqual([]);
-    },
-  );
+  it.each([
+    'corpus-dcg.jsonl',
+    'corpus-safety-net.jsonl',
+    'corpus-rampart.jsonl',
+    'corpus-issues.jsonl',
+    'corpus-codex.jsonl',
+  ])('no binding block row of %s is auto-allowed (beyond the listed exceptions)', (file) => {
+    const s = scores.find((x) => x.file === file);
+    expect(s).toBeDefined();
+    expect(
+      s?.misses.filter((m) => m.binding).map((m) => m.tool_input['command'] ?? JSON.stringify(m.tool_input)),
+    ).toEqual([]);
+  });
 
   it(`hard-denies at most ${TARGETS.maxFrictionPct}% of the allow rows of dcg, safety-net and rampart (pooled)`, () => {
     const f = pooledFriction(scores);
@@ -63,7 +87,9 @@ describe('default policy against the corpora (cwd /srv/ws, HOME /home/dev)', () 
       const row = byKey.get(key);
       expect(row, `exception not in the corpora: ${e.source} ${JSON.stringify(e.tool_input)}`).toBeDefined();
       expect(row?.expect).toBe('block');
-      expect(row?.verdict, `stale exception (no longer allowed): ${JSON.stringify(e.tool_input)}`).toBe('allow');
+      expect(row?.verdict, `stale exception (no longer allowed): ${JSON.stringify(e.tool_input)}`).toBe(
+        'allow',
+      );
       expect(INTENT_ALLOW).toContain(e.intent);
     }
   });

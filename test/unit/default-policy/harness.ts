@@ -20,24 +20,42 @@ export async function loadDefault(): Promise<CompiledPolicy> {
   if (policy) return policy;
   await initShellParser();
   const r = loadPolicy([POLICY_FILE], {
-    floor: { stateDir: '/run/toolgate-test', policyFiles: [POLICY_FILE], pluginDir: '/opt/toolgate/plugin', home: HOME, workspace: CWD },
+    floor: {
+      stateDir: '/run/toolgate-test',
+      policyFiles: [POLICY_FILE],
+      pluginDir: '/opt/toolgate/plugin',
+      home: HOME,
+      workspace: CWD,
+    },
   });
   if (!r.policy) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
   policy = r.policy;
   return policy;
 }
 
-export function judge(tool: string, input: Record<string, unknown>, opts: { cwd?: string; home?: string } = {}): Decision {
+export function judge(
+  tool: string,
+  input: Record<string, unknown>,
+  opts: { cwd?: string; home?: string } = {},
+): Decision {
   if (!policy) throw new Error('call loadDefault() first');
   const call = prepareCall(
-    { session_id: 's', cwd: opts.cwd ?? CWD, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 't' },
+    {
+      session_id: 's',
+      cwd: opts.cwd ?? CWD,
+      hook_event_name: 'PreToolUse',
+      tool_name: tool,
+      tool_input: input,
+      tool_use_id: 't',
+    },
     { worker: 'w', home: opts.home ?? HOME, now: Date.parse('2026-03-02T10:00:00Z') },
     { parseShell, resolvePath },
   );
   return evaluate(policy, call, { count: () => 0 });
 }
 
-export const bash = (command: string, opts?: { cwd?: string; home?: string }): Decision => judge('Bash', { command }, opts);
+export const bash = (command: string, opts?: { cwd?: string; home?: string }): Decision =>
+  judge('Bash', { command }, opts);
 
 /** A table row: a Bash command (string) or [tool, input], and the verdict expected. */
 export type Case = string | [string, Record<string, unknown>];

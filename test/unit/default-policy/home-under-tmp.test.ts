@@ -23,7 +23,10 @@ describe('default policy with HOME under /tmp', () => {
     expect(judge('Bash', { command: 'cp a.ts ~/projects/other/' }, ctx).verdict).toBe('escalate');
   });
 
-  it.each(['rm -rf build', 'rm -rf /tmp/scratch-123', 'echo x > /tmp/out.txt'])('still allows %s', (command) => {
-    expect(judge('Bash', { command }, ctx).verdict).toBe('allow');
-  });
+  it.each(['rm -rf build', 'rm -rf /tmp/scratch-123', 'echo x > /tmp/out.txt'])(
+    'still allows %s',
+    (command) => {
+      expect(judge('Bash', { command }, ctx).verdict).toBe('allow');
+    },
+  );
 });

@@ -13,16 +13,61 @@ import { outcomeFromTranscriptLine } from '../../../src/gate/dialog.js';
 import { saveWorker } from '../../../src/workers/registry.js';
 
 // Trimmed records as Claude Code 2.1.330 wrote them (probe on the real binary: Yes, then No).
-const ACCEPTED = JSON.stringify({ type: 'user', message: { role: 'user', content: [{ tool_use_id: 'toolu_yes', type: 'tool_result', content: '(Bash completed with no output)', is_error: false }] }, toolUseResult: { stdout: '', stderr: '', interrupted: false }, permissionDecision: { decision: 'accept', source: 'user_temporary', grantScope: 'once', reasonCode: 'hook:PreToolUse' } });
-const REJECTED = JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', content: "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.", is_error: true, tool_use_id: 'toolu_no' }] }, toolUseResult: 'User rejected tool use', toolDenialKind: 'user-rejected', toolDenialBeforeRun: true });
+const ACCEPTED = JSON.stringify({
+  type: 'user',
+  message: {
+    role: 'user',
+    content: [
+      {
+        tool_use_id: 'toolu_yes',
+        type: 'tool_result',
+        content: '(Bash completed with no output)',
+        is_error: false,
+      },
+    ],
+  },
+  toolUseResult: { stdout: '', stderr: '', interrupted: false },
+  permissionDecision: {
+    decision: 'accept',
+    source: 'user_temporary',
+    grantScope: 'once',
+    reasonCode: 'hook:PreToolUse',
+  },
+});
+const REJECTED = JSON.stringify({
+  type: 'user',
+  message: {
+    role: 'user',
+    content: [
+      {
+        type: 'tool_result',
+        content:
+          "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.",
+        is_error: true,
+        tool_use_id: 'toolu_no',
+      },
+    ],
+  },
+  toolUseResult: 'User rejected tool use',
+  toolDenialKind: 'user-rejected',
+  toolDenialBeforeRun: true,
+});
 
 describe('transcript lines', () => {
   it('reads accept and rejection marks for the tool_use_ids asked about only', () => {
     const ids = new Set(['toolu_yes', 'toolu_no']);
-    expect(outcomeFromTranscriptLine(ACCEPTED, ids)).toEqual({ toolUseId: 'toolu_yes', outcome: { outcome: 'allow', signal: 'transcript', detail: 'accept' } });
-    expect(outcomeFromTranscriptLine(REJECTED, ids)).toEqual({ toolUseId: 'toolu_no', outcome: { outcome: 'deny', signal: 'transcript', detail: 'user-rejected' } });
+    expect(outcomeFromTranscriptLine(ACCEPTED, ids)).toEqual({
+      toolUseId: 'toolu_yes',
+      outcome: { outcome: 'allow', signal: 'transcript', detail: 'accept' },
+    });
+    expect(outcomeFromTranscriptLine(REJECTED, ids)).toEqual({
+      toolUseId: 'toolu_no',
+      outcome: { outcome: 'deny', signal: 'transcript', detail: 'user-rejected' },
+    });
     expect(outcomeFromTranscriptLine(REJECTED, new Set(['toolu_other']))).toBeUndefined();
-    expect(outcomeFromTranscriptLine('{"type":"user","message":{"content":"tool_result"}}', ids)).toBeUndefined();
+    expect(
+      outcomeFromTranscriptLine('{"type":"user","message":{"content":"tool_result"}}', ids),
+    ).toBeUndefined();
     expect(outcomeFromTranscriptLine('not json tool_result', ids)).toBeUndefined();
   });
 });
@@ -34,7 +79,16 @@ let sup: Supervisor | undefined;
 let transcript: string;
 
 const dialogDecider: Decider = {
-  decide: () => ({ verdict: 'escalate', rule: 'look', reason: 'a person at the screen decides', trace: [], revision: 'r', observe: false, rateKeys: [], escalation: { to: 'dialog', timeoutSec: 600, onTimeout: 'deny' } }),
+  decide: () => ({
+    verdict: 'escalate',
+    rule: 'look',
+    reason: 'a person at the screen decides',
+    trace: [],
+    revision: 'r',
+    observe: false,
+    rateKeys: [],
+    escalation: { to: 'dialog', timeoutSec: 600, onTimeout: 'deny' },
+  }),
   problems: () => [],
   close: () => undefined,
 };
@@ -45,8 +99,21 @@ async function publish(toolUseId: string): Promise<number> {
   await execa('mkfifo', ['-m', '600', fifo]);
   const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
   const pending = {
-    v: 1, worker_id: WORKER_ID, worker: 'w2', hook_pid: process.pid, ts_us: Date.now() * 1000, deadline_us: (Date.now() + 600_000) * 1000,
-    payload: { session_id: 'sess-2', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'touch x' }, tool_use_id: toolUseId, transcript_path: transcript },
+    v: 1,
+    worker_id: WORKER_ID,
+    worker: 'w2',
+    hook_pid: process.pid,
+    ts_us: Date.now() * 1000,
+    deadline_us: (Date.now() + 600_000) * 1000,
+    payload: {
+      session_id: 'sess-2',
+      cwd: dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'touch x' },
+      tool_use_id: toolUseId,
+      transcript_path: transcript,
+    },
   };
   fs.writeFileSync(path.join(s.queue, `.${id}.tmp`), JSON.stringify(pending));
   fs.renameSync(path.join(s.queue, `.${id}.tmp`), path.join(s.queue, `${id}.tool-pending`));
@@ -79,9 +146,19 @@ beforeEach(() => {
   transcript = path.join(dir, 'transcript.jsonl');
   fs.writeFileSync(transcript, '{"type":"mode"}\n' + ACCEPTED.replace('toolu_yes', 'toolu_old') + '\n');
   saveWorker(s, {
-    v: 1, name: 'w2', worker_id: WORKER_ID, tmux_name: 'w2', tmux_socket: null, cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`), started_at: new Date().toISOString(),
-    claude_bin: '/bin/true', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+    v: 1,
+    name: 'w2',
+    worker_id: WORKER_ID,
+    tmux_name: 'w2',
+    tmux_socket: null,
+    cwd: dir,
+    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: '/bin/true',
+    claude_version: '2.1.330',
+    policy: [],
+    observe: false,
+    invocation: [],
   });
 });
 
@@ -96,11 +173,20 @@ describe('dialog escalations in the supervisor', () => {
     const records: Record<string, unknown>[] = [];
     const audit: AuditSink = { append: (r) => void records.push(r) };
     const notices: EscalationNotice[] = [];
-    sup = new Supervisor({ state: s, decider: dialogDecider, audit, logger: pino({ level: 'silent' }), onEscalation: (e) => notices.push(e) });
+    sup = new Supervisor({
+      state: s,
+      decider: dialogDecider,
+      audit,
+      logger: pino({ level: 'silent' }),
+      onEscalation: (e) => notices.push(e),
+    });
     await sup.start();
     expect(await hookAnswer(await publish('toolu_no'))).toBe('ask');
     expect(await hookAnswer(await publish('toolu_yes'))).toBe('ask');
-    expect(records.filter((r) => r.kind === 'escalation_opened').map((r) => r.to)).toEqual(['dialog', 'dialog']);
+    expect(records.filter((r) => r.kind === 'escalation_opened').map((r) => r.to)).toEqual([
+      'dialog',
+      'dialog',
+    ]);
     expect(notices.map((n) => n.to)).toEqual(['dialog', 'dialog']);
     expect(sup.dialogs.size).toBe(2);
     // No on the screen: the rejection record appears in the transcript (written in two pieces).
@@ -109,25 +195,54 @@ describe('dialog escalations in the supervisor', () => {
     await new Promise((r) => setTimeout(r, 700));
     fs.appendFileSync(transcript, REJECTED.slice(half) + '\n');
     await until(() => records.some((r) => r.kind === 'escalation_closed' && r.call === 'sess-2.toolu_no'));
-    expect(records.find((r) => r.kind === 'escalation_closed')).toMatchObject({ outcome: 'deny', decided_by: 'person', by: 'worker screen', signal: 'transcript' });
+    expect(records.find((r) => r.kind === 'escalation_closed')).toMatchObject({
+      outcome: 'deny',
+      decided_by: 'person',
+      by: 'worker screen',
+      signal: 'transcript',
+    });
     // Yes: the PostToolUse event arrives (spooled by the async hook).
-    const ev = { v: 1, worker_id: WORKER_ID, event: 'post_tool_use', ts_us: Date.now() * 1000, payload: { tool_name: 'Bash', tool_use_id: 'toolu_yes', session_id: 'sess-2' } };
+    const ev = {
+      v: 1,
+      worker_id: WORKER_ID,
+      event: 'post_tool_use',
+      ts_us: Date.now() * 1000,
+      payload: { tool_name: 'Bash', tool_use_id: 'toolu_yes', session_id: 'sess-2' },
+    };
     fs.writeFileSync(path.join(s.queue, `.ev.tmp`), JSON.stringify(ev));
     fs.renameSync(path.join(s.queue, `.ev.tmp`), path.join(s.queue, `${Date.now() * 1000}-1.event`));
     await until(() => records.some((r) => r.kind === 'escalation_closed' && r.call === 'sess-2.toolu_yes'));
-    expect(records.filter((r) => r.kind === 'escalation_closed').at(-1)).toMatchObject({ outcome: 'allow', by: 'worker screen', signal: 'post_tool_use' });
+    expect(records.filter((r) => r.kind === 'escalation_closed').at(-1)).toMatchObject({
+      outcome: 'allow',
+      by: 'worker screen',
+      signal: 'post_tool_use',
+    });
     expect(sup.dialogs.size).toBe(0);
   });
 
   it('records a dialog nobody answered as abandoned when the session ends', async () => {
     const records: Record<string, unknown>[] = [];
-    sup = new Supervisor({ state: s, decider: dialogDecider, audit: { append: (r) => void records.push(r) }, logger: pino({ level: 'silent' }) });
+    sup = new Supervisor({
+      state: s,
+      decider: dialogDecider,
+      audit: { append: (r) => void records.push(r) },
+      logger: pino({ level: 'silent' }),
+    });
     await sup.start();
     await hookAnswer(await publish('toolu_left'));
-    const ev = { v: 1, worker_id: WORKER_ID, event: 'session_end', ts_us: Date.now() * 1000, payload: { reason: 'other', session_id: 'sess-2' } };
+    const ev = {
+      v: 1,
+      worker_id: WORKER_ID,
+      event: 'session_end',
+      ts_us: Date.now() * 1000,
+      payload: { reason: 'other', session_id: 'sess-2' },
+    };
     fs.writeFileSync(path.join(s.queue, `.ev.tmp`), JSON.stringify(ev));
     fs.renameSync(path.join(s.queue, `.ev.tmp`), path.join(s.queue, `${Date.now() * 1000}-2.event`));
     await until(() => records.some((r) => r.kind === 'escalation_closed'));
-    expect(records.find((r) => r.kind === 'escalation_closed')).toMatchObject({ call: 'sess-2.toolu_left', outcome: 'abandoned' });
+    expect(records.find((r) => r.kind === 'escalation_closed')).toMatchObject({
+      call: 'sess-2.toolu_left',
+      outcome: 'abandoned',
+    });
   });
 });

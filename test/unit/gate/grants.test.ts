@@ -25,28 +25,79 @@ describe('grant scope', () => {
   it('an exact grant covers the same worker, rule and command line, nothing wider', () => {
     const store = new GrantStore(file, clock);
     const g = store.add({ ...base, scope: 'exact', tool: 'Bash', input: push, minutes: 5 });
-    expect(store.find({ worker_id: 'wid-1', rule: 'git-push', tool: 'Bash', input: { command: 'git push origin main', description: 'other words' } })?.id).toBe(g.id);
-    expect(store.find({ worker_id: 'wid-1', rule: 'git-push', tool: 'Bash', input: { command: 'git push origin main --force' } })).toBeUndefined();
+    expect(
+      store.find({
+        worker_id: 'wid-1',
+        rule: 'git-push',
+        tool: 'Bash',
+        input: { command: 'git push origin main', description: 'other words' },
+      })?.id,
+    ).toBe(g.id);
+    expect(
+      store.find({
+        worker_id: 'wid-1',
+        rule: 'git-push',
+        tool: 'Bash',
+        input: { command: 'git push origin main --force' },
+      }),
+    ).toBeUndefined();
     expect(store.find({ worker_id: 'wid-2', rule: 'git-push', tool: 'Bash', input: push })).toBeUndefined();
-    expect(store.find({ worker_id: 'wid-1', rule: 'publish-package', tool: 'Bash', input: push })).toBeUndefined();
+    expect(
+      store.find({ worker_id: 'wid-1', rule: 'publish-package', tool: 'Bash', input: push }),
+    ).toBeUndefined();
   });
 
   it('file tools match by path, other tools by their whole input', () => {
-    expect(matchOf('Write', { file_path: '/w/a.txt', content: 'x' })).toEqual({ kind: 'path', path: '/w/a.txt' });
-    expect(matchOf('WebFetch', { url: 'https://a', prompt: 'p' })).toEqual(matchOf('WebFetch', { prompt: 'p', url: 'https://a' }));
+    expect(matchOf('Write', { file_path: '/w/a.txt', content: 'x' })).toEqual({
+      kind: 'path',
+      path: '/w/a.txt',
+    });
+    expect(matchOf('WebFetch', { url: 'https://a', prompt: 'p' })).toEqual(
+      matchOf('WebFetch', { prompt: 'p', url: 'https://a' }),
+    );
     expect(matchOf('WebFetch', { url: 'https://a' })).not.toEqual(matchOf('WebFetch', { url: 'https://b' }));
     const store = new GrantStore(file, clock);
-    store.add({ ...base, rule: 'outside', scope: 'exact', tool: 'Write', input: { file_path: '/w/a.txt', content: 'one' }, minutes: 1 });
-    expect(store.find({ worker_id: 'wid-1', rule: 'outside', tool: 'Write', input: { file_path: '/w/a.txt', content: 'two' } })).toBeDefined();
-    expect(store.find({ worker_id: 'wid-1', rule: 'outside', tool: 'Edit', input: { file_path: '/w/a.txt' } })).toBeUndefined();
-    expect(store.find({ worker_id: 'wid-1', rule: 'outside', tool: 'Write', input: { file_path: '/w/b.txt', content: 'one' } })).toBeUndefined();
+    store.add({
+      ...base,
+      rule: 'outside',
+      scope: 'exact',
+      tool: 'Write',
+      input: { file_path: '/w/a.txt', content: 'one' },
+      minutes: 1,
+    });
+    expect(
+      store.find({
+        worker_id: 'wid-1',
+        rule: 'outside',
+        tool: 'Write',
+        input: { file_path: '/w/a.txt', content: 'two' },
+      }),
+    ).toBeDefined();
+    expect(
+      store.find({ worker_id: 'wid-1', rule: 'outside', tool: 'Edit', input: { file_path: '/w/a.txt' } }),
+    ).toBeUndefined();
+    expect(
+      store.find({
+        worker_id: 'wid-1',
+        rule: 'outside',
+        tool: 'Write',
+        input: { file_path: '/w/b.txt', content: 'one' },
+      }),
+    ).toBeUndefined();
   });
 
   it('a widened grant covers any call of that rule for that worker only', () => {
     const store = new GrantStore(file, clock);
     const g = store.add({ ...base, scope: 'rule', tool: 'Bash', input: push, minutes: 5 });
     expect(g.summary).toContain('widened');
-    expect(store.find({ worker_id: 'wid-1', rule: 'git-push', tool: 'Bash', input: { command: 'git push --tags' } })).toBeDefined();
+    expect(
+      store.find({
+        worker_id: 'wid-1',
+        rule: 'git-push',
+        tool: 'Bash',
+        input: { command: 'git push --tags' },
+      }),
+    ).toBeDefined();
     expect(store.find({ worker_id: 'wid-2', rule: 'git-push', tool: 'Bash', input: push })).toBeUndefined();
     expect(store.find({ worker_id: 'wid-1', rule: 'other', tool: 'Bash', input: push })).toBeUndefined();
   });

@@ -12,8 +12,18 @@ import type { EscalationNotice } from '../../../src/gate/supervisor.js';
 import { notifySchema } from '../../../src/policy/schema.js';
 
 const notice: EscalationNotice = {
-  call: 's.t1', worker: 'w1', worker_id: 'wid', tool: 'Bash', input: { command: 'git push' }, summary: 'git push',
-  rule: 'git-push', reason: 'needs a person', opened_at: '2030-01-01T00:00:00.000Z', deadline: '2030-01-01T00:10:00.000Z', policy: [], to: 'human',
+  call: 's.t1',
+  worker: 'w1',
+  worker_id: 'wid',
+  tool: 'Bash',
+  input: { command: 'git push' },
+  summary: 'git push',
+  rule: 'git-push',
+  reason: 'needs a person',
+  opened_at: '2030-01-01T00:00:00.000Z',
+  deadline: '2030-01-01T00:10:00.000Z',
+  policy: [],
+  to: 'human',
 };
 
 let dir: string;
@@ -44,7 +54,12 @@ async function serve(handler: (n: number, body: string, res: http.ServerResponse
 
 describe('notifiers', () => {
   it('the policy block validates commands and webhooks, with bounds', () => {
-    expect(notifySchema.safeParse([{ command: ['notify-send', '{worker}'] }, { webhook: 'https://x.example/h', headers: { a: 'b' }, timeout: '5s', retries: 3 }]).success).toBe(true);
+    expect(
+      notifySchema.safeParse([
+        { command: ['notify-send', '{worker}'] },
+        { webhook: 'https://x.example/h', headers: { a: 'b' }, timeout: '5s', retries: 3 },
+      ]).success,
+    ).toBe(true);
     expect(notifySchema.safeParse([{ webhook: 'ftp://x' }]).success).toBe(false);
     expect(notifySchema.safeParse([{ command: ['x'], timeout: '5m' }]).success).toBe(false);
     expect(notifySchema.safeParse([{ command: ['x'], retries: 50 }]).success).toBe(false);
@@ -52,19 +67,28 @@ describe('notifiers', () => {
   });
 
   it('fills placeholders without a shell', () => {
-    expect(fillTemplate('{worker} wants {tool}: {summary} ($HOME `x`)', notice)).toBe('w1 wants Bash: git push ($HOME `x`)');
+    expect(fillTemplate('{worker} wants {tool}: {summary} ($HOME `x`)', notice)).toBe(
+      'w1 wants Bash: git push ($HOME `x`)',
+    );
   });
 
   it('runs a command with the JSON body on stdin, without blocking the caller', async () => {
     const out = path.join(dir, 'out');
-    const n = notifier([{ command: ['/bin/sh', '-c', `sleep 1; cat > ${out}; echo "$1" >> ${out}`, 'sh', '{worker}:{rule}'] }]);
+    const n = notifier([
+      { command: ['/bin/sh', '-c', `sleep 1; cat > ${out}; echo "$1" >> ${out}`, 'sh', '{worker}:{rule}'] },
+    ]);
     const t0 = Date.now();
     n.escalation(notice);
     expect(Date.now() - t0).toBeLessThan(800); // spawned, not waited for (the command sleeps 1 s first)
     expect(fs.existsSync(out)).toBe(false);
     await n.drain(5000);
     const [body, arg] = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(JSON.parse(body!)).toMatchObject({ event: 'escalation', call: 's.t1', rule: 'git-push', approve: expect.stringContaining('toolgate approve s.t1') });
+    expect(JSON.parse(body!)).toMatchObject({
+      event: 'escalation',
+      call: 's.t1',
+      rule: 'git-push',
+      approve: expect.stringContaining('toolgate approve s.t1'),
+    });
     expect(arg).toBe('w1:git-push');
   });
 
@@ -87,7 +111,10 @@ describe('notifiers', () => {
     const url = await serve(() => {
       hits++; // never answers
     });
-    const n = notifier([{ webhook: url, timeout: 1, retries: 1 }, { command: ['/bin/sleep', '30'], timeout: 1, retries: 0 }]);
+    const n = notifier([
+      { webhook: url, timeout: 1, retries: 1 },
+      { command: ['/bin/sleep', '30'], timeout: 1, retries: 0 },
+    ]);
     const t0 = Date.now();
     n.escalation(notice);
     await n.drain(10_000);

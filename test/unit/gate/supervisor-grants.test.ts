@@ -26,10 +26,36 @@ const decider: Decider = {
   decide: (_w, p): Decision => {
     const cmd = String(p.tool_input.command ?? '');
     if (cmd.startsWith('git push')) {
-      return { verdict: 'escalate', rule: 'git-push', reason: 'pushing needs a person', trace: [{ rule: 'git-push', layer: 't', verdict: 'escalate', reason: 'r', because: [] }], revision: 'r1', observe: false, rateKeys: [], escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' } };
+      return {
+        verdict: 'escalate',
+        rule: 'git-push',
+        reason: 'pushing needs a person',
+        trace: [{ rule: 'git-push', layer: 't', verdict: 'escalate', reason: 'r', because: [] }],
+        revision: 'r1',
+        observe: false,
+        rateKeys: [],
+        escalation: { to: 'human', timeoutSec: 600, onTimeout: 'deny' },
+      };
     }
-    if (cmd.startsWith('rm -rf /')) return { verdict: 'deny', rule: 'rm-root', reason: 'no', trace: [], revision: 'r1', observe: false, rateKeys: [] };
-    return { verdict: 'allow', rule: 'ok', reason: 'ok', trace: [], revision: 'r1', observe: false, rateKeys: [] };
+    if (cmd.startsWith('rm -rf /'))
+      return {
+        verdict: 'deny',
+        rule: 'rm-root',
+        reason: 'no',
+        trace: [],
+        revision: 'r1',
+        observe: false,
+        rateKeys: [],
+      };
+    return {
+      verdict: 'allow',
+      rule: 'ok',
+      reason: 'ok',
+      trace: [],
+      revision: 'r1',
+      observe: false,
+      rateKeys: [],
+    };
   },
   problems: () => [],
   close: () => undefined,
@@ -47,8 +73,20 @@ async function publish(command: string): Promise<{ fd: number; id: string }> {
   await execa('mkfifo', ['-m', '600', fifo]);
   const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
   const pending = {
-    v: 1, worker_id: WORKER_ID, worker: 'w1', hook_pid: process.pid, ts_us: Date.now() * 1000, deadline_us: (Date.now() + 600_000) * 1000,
-    payload: { session_id: 'sess-1', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: toolUseId },
+    v: 1,
+    worker_id: WORKER_ID,
+    worker: 'w1',
+    hook_pid: process.pid,
+    ts_us: Date.now() * 1000,
+    deadline_us: (Date.now() + 600_000) * 1000,
+    payload: {
+      session_id: 'sess-1',
+      cwd: dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command },
+      tool_use_id: toolUseId,
+    },
   };
   const tmp = path.join(s.queue, `.${id}.tmp`);
   fs.writeFileSync(tmp, JSON.stringify(pending));
@@ -92,9 +130,19 @@ beforeEach(() => {
   s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
   now = Date.now(); // the clock starts at real time (hook deadlines are real), then the tests move it on
   saveWorker(s, {
-    v: 1, name: 'w1', worker_id: WORKER_ID, tmux_name: 'w1', tmux_socket: null, cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`), started_at: new Date().toISOString(),
-    claude_bin: '/bin/true', claude_version: '2.1.330', policy: [], observe: false, invocation: [],
+    v: 1,
+    name: 'w1',
+    worker_id: WORKER_ID,
+    tmux_name: 'w1',
+    tmux_socket: null,
+    cwd: dir,
+    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
+    started_at: new Date().toISOString(),
+    claude_bin: '/bin/true',
+    claude_version: '2.1.330',
+    policy: [],
+    observe: false,
+    invocation: [],
   });
 });
 
@@ -105,7 +153,15 @@ afterEach(async () => {
 });
 
 async function start(audit: AuditSink, onEscalation?: (e: EscalationNotice) => void): Promise<Supervisor> {
-  sup = new Supervisor({ state: s, decider, audit, logger: pino({ level: 'silent' }), now: () => now, sweepMs: 60_000, onEscalation });
+  sup = new Supervisor({
+    state: s,
+    decider,
+    audit,
+    logger: pino({ level: 'silent' }),
+    now: () => now,
+    sweepMs: 60_000,
+    onEscalation,
+  });
   await sup.start();
   return sup;
 }
@@ -117,11 +173,22 @@ describe('grants in the supervisor', () => {
     const sv = await start(audit, (e) => notices.push(e));
     const first = await publish('git push origin main');
     await until(() => sv.escalations.has(first.id));
-    expect(notices[0]).toMatchObject({ call: first.id, worker: 'w1', rule: 'git-push', summary: 'git push origin main' });
+    expect(notices[0]).toMatchObject({
+      call: first.id,
+      worker: 'w1',
+      rule: 'git-push',
+      summary: 'git push origin main',
+    });
     answer(first.id, { decision: 'allow', grant_minutes: 5, grant_scope: 'exact' });
     expect((await decisionFrom(first.fd)).decision).toBe('allow');
     const created = audit.records.find((r) => r.kind === 'grant');
-    expect(created).toMatchObject({ action: 'created', by: 'ann', worker: 'w1', rule: 'git-push', grant_scope: 'exact' });
+    expect(created).toMatchObject({
+      action: 'created',
+      by: 'ann',
+      worker: 'w1',
+      rule: 'git-push',
+      grant_scope: 'exact',
+    });
     expect(String(created?.scope)).toContain('git push origin main');
     const gid = created!.grant_id as string;
     expect(JSON.parse(fs.readFileSync(grantsFile(s), 'utf8')).grants[0].id).toBe(gid);
@@ -129,7 +196,15 @@ describe('grants in the supervisor', () => {
     // The same call again: allowed at once, by the grant.
     const second = await publish('git push origin main');
     expect((await decisionFrom(second.fd)).decision).toBe('allow');
-    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({ call: second.id, verdict: 'allow', rule: `grant:${gid}`, decided_by: 'person', by: 'ann', grant_id: gid, granted_rule: 'git-push' });
+    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({
+      call: second.id,
+      verdict: 'allow',
+      rule: `grant:${gid}`,
+      decided_by: 'person',
+      by: 'ann',
+      grant_id: gid,
+      granted_rule: 'git-push',
+    });
 
     // A different push is not covered: it escalates.
     const third = await publish('git push --force origin main');
@@ -144,7 +219,10 @@ describe('grants in the supervisor', () => {
     // Five minutes later the grant is gone: the sweep records the expiry and the same call escalates again.
     now += 5 * 60_000;
     sv.sweep();
-    expect(audit.records.filter((r) => r.kind === 'grant').at(-1)).toMatchObject({ action: 'expired', grant_id: gid });
+    expect(audit.records.filter((r) => r.kind === 'grant').at(-1)).toMatchObject({
+      action: 'expired',
+      grant_id: gid,
+    });
     expect(JSON.parse(fs.readFileSync(grantsFile(s), 'utf8')).grants).toEqual([]);
     const fourth = await publish('git push origin main');
     await until(() => sv.escalations.has(fourth.id));
@@ -162,7 +240,10 @@ describe('grants in the supervisor', () => {
     sv = await start(audit);
     const widened = await publish('git push --tags');
     expect((await decisionFrom(widened.fd)).decision).toBe('allow');
-    fs.writeFileSync(path.join(s.answers, `${gid}.revoke`), JSON.stringify({ v: 1, grant: gid, by: 'bob', ts: Date.now() }));
+    fs.writeFileSync(
+      path.join(s.answers, `${gid}.revoke`),
+      JSON.stringify({ v: 1, grant: gid, by: 'bob', ts: Date.now() }),
+    );
     await until(() => audit.records.some((r) => r.kind === 'grant' && r.action === 'revoked'));
     expect(audit.records.find((r) => r.action === 'revoked')).toMatchObject({ grant_id: gid, by: 'bob' });
     const after = await publish('git push --tags');
@@ -179,7 +260,12 @@ describe('grants in the supervisor', () => {
 
   it('a grant that cannot be recorded in the audit trail is not kept', async () => {
     const records: Record<string, unknown>[] = [];
-    const audit: AuditSink = { append: (r) => { if (r.kind === 'grant' && r.action === 'created') throw new Error('disk full'); records.push(r); } };
+    const audit: AuditSink = {
+      append: (r) => {
+        if (r.kind === 'grant' && r.action === 'created') throw new Error('disk full');
+        records.push(r);
+      },
+    };
     const sv = await start(audit);
     const first = await publish('git push origin main');
     await until(() => sv.escalations.has(first.id));
@@ -201,11 +287,21 @@ describe('lockdown in the supervisor', () => {
     const d = await decisionFrom(waiting.fd);
     expect(d.decision).toBe('deny');
     expect(d.reason).toContain('lockdown (incident 7)');
-    expect(audit.records.find((r) => r.kind === 'lockdown')).toMatchObject({ action: 'on', by: 'ann', reason: 'incident 7' });
+    expect(audit.records.find((r) => r.kind === 'lockdown')).toMatchObject({
+      action: 'on',
+      by: 'ann',
+      reason: 'incident 7',
+    });
     const ls = await publish('ls');
     expect((await decisionFrom(ls.fd)).decision).toBe('deny');
-    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({ decided_by: 'lockdown', rule: 'lockdown' });
-    fs.writeFileSync(s.lockdown, JSON.stringify({ v: 1, all: false, workers: [WORKER_ID], names: { [WORKER_ID]: 'w1' }, by: 'bob' }));
+    expect(audit.records.filter((r) => r.kind === 'decision').at(-1)).toMatchObject({
+      decided_by: 'lockdown',
+      rule: 'lockdown',
+    });
+    fs.writeFileSync(
+      s.lockdown,
+      JSON.stringify({ v: 1, all: false, workers: [WORKER_ID], names: { [WORKER_ID]: 'w1' }, by: 'bob' }),
+    );
     await until(() => audit.records.filter((r) => r.kind === 'lockdown').length === 3);
     expect(audit.records.filter((r) => r.kind === 'lockdown').slice(1)).toEqual([
       { kind: 'lockdown', action: 'off', by: 'bob' },

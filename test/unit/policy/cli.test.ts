@@ -12,7 +12,14 @@ async function run(argv: string[], stdin = ''): Promise<{ code: number; out: str
   let err = '';
   stdout.on('data', (b: Buffer) => (out += b.toString()));
   stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const code = await policyCommand.run({ argv, stdin: input, stdout, stderr, env: { HOME: '/home/user' }, cwd: '/home/user/project' });
+  const code = await policyCommand.run({
+    argv,
+    stdin: input,
+    stdout,
+    stderr,
+    env: { HOME: '/home/user' },
+    cwd: '/home/user/project',
+  });
   return { code, out, err };
 }
 
@@ -33,13 +40,30 @@ describe('toolgate policy', () => {
 
   it('eval: one verdict per line, in order; bad lines are denied', async () => {
     const lines = [
-      JSON.stringify({ tool_name: 'Read', tool_input: { file_path: 'a.ts' }, cwd: '/home/user/project', session_id: 's' }),
+      JSON.stringify({
+        tool_name: 'Read',
+        tool_input: { file_path: 'a.ts' },
+        cwd: '/home/user/project',
+        session_id: 's',
+      }),
       'not json',
-      JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'git push' }, cwd: '/home/user/project', session_id: 's' }),
+      JSON.stringify({
+        tool_name: 'Bash',
+        tool_input: { command: 'git push' },
+        cwd: '/home/user/project',
+        session_id: 's',
+      }),
     ].join('\n');
     const r = await run(['eval', '--policy', 'policies/default.yaml'], lines + '\n');
-    const out = r.out.trim().split('\n').map((l) => JSON.parse(l) as { decision: string; rule: string });
-    expect(out.map((o) => `${o.decision}:${o.rule}`)).toEqual(['allow:read-tools', 'deny:invalid-input', 'escalate:git-push']);
+    const out = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { decision: string; rule: string });
+    expect(out.map((o) => `${o.decision}:${o.rule}`)).toEqual([
+      'allow:read-tools',
+      'deny:invalid-input',
+      'escalate:git-push',
+    ]);
   });
 
   it('usage errors are ToolgateErrors with exit 2', async () => {

@@ -4,7 +4,8 @@ import { compileText, loadPolicy } from '../../../src/policy/load.js';
 import { formatDiagnostic } from '../../../src/policy/diagnostics.js';
 import { checkRegexSafety } from '../../../src/policy/regex-safety.js';
 
-const codes = (text: string) => compileText('p.yaml', text).diagnostics.map((d) => `${d.code}@${d.line}:${d.col} ${d.path}`);
+const codes = (text: string) =>
+  compileText('p.yaml', text).diagnostics.map((d) => `${d.code}@${d.line}:${d.col} ${d.path}`);
 
 describe('diagnostics', () => {
   it('reports every problem of a file at once, each with line, column and field path', () => {
@@ -34,29 +35,43 @@ describe('diagnostics', () => {
     ]);
     const tool = compileText('p.yaml', text).diagnostics.find((d) => d.code === 'UNKNOWN_TOOL');
     expect(tool?.hint).toContain('did you mean "Bash"');
-    expect(formatDiagnostic(tool!)).toMatch(/^p\.yaml:9:13: UNKNOWN_TOOL rules\[1\]\.tools\[0\]: no known tool matches "Bsh"\n  expected: .*\n  hint: /);
+    expect(formatDiagnostic(tool!)).toMatch(
+      /^p\.yaml:9:13: UNKNOWN_TOOL rules\[1\]\.tools\[0\]: no known tool matches "Bsh"\n  expected: .*\n  hint: /,
+    );
   });
 
   it('type-checks CEL against the declared variables and points into the expression', () => {
-    const d = compileText('p.yaml', 'version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: "command.nme == \\"x\\""}\n').diagnostics;
+    const d = compileText(
+      'p.yaml',
+      'version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: "command.nme == \\"x\\""}\n',
+    ).diagnostics;
     expect(d[0]?.code).toBe('CEL_TYPE');
     expect(d[0]?.message).toContain('nme');
   });
 
   it('rejects unsafe regexes inside CEL matches() and oversized expressions', () => {
-    expect(codes('version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: \'tool.matches("(x|y)*z")\'}\n')[0]).toMatch(/^REGEX_UNSAFE/);
+    expect(
+      codes(
+        'version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: \'tool.matches("(x|y)*z")\'}\n',
+      )[0],
+    ).toMatch(/^REGEX_UNSAFE/);
     const big = 'tool == "a" || '.repeat(200) + 'true';
-    expect(codes(`version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: '${big}'}\n`)[0]).toMatch(/^(CEL_TOO_LARGE|SCHEMA)/);
+    expect(codes(`version: 1\nrules:\n  - {id: a, decision: deny, reason: r, when: '${big}'}\n`)[0]).toMatch(
+      /^(CEL_TOO_LARGE|SCHEMA)/,
+    );
   });
 
   it('warns about dead and shadowed rules without failing the load', () => {
-    const r = compileText('p.yaml', `version: 1
+    const r = compileText(
+      'p.yaml',
+      `version: 1
 rules:
   - {id: never, decision: deny, reason: r, when: "1 > 2"}
   - {id: all-bash, decision: deny, reason: no shell, tools: [Bash]}
   - {id: git, decision: allow, reason: git, commands: ["git status"]}
   - {id: cmd-on-read, decision: deny, reason: r, tools: [Read], commands: [ls]}
-`);
+`,
+    );
     expect(r.layer).toBeDefined();
     expect(r.diagnostics.map((d) => `${d.code}:${d.path}:${d.severity}`)).toEqual([
       'DEAD_RULE:rules[0].when:warning',
@@ -66,13 +81,15 @@ rules:
   });
 
   it('checks duplicate ids and exceptions', () => {
-    expect(codes(`version: 1
+    expect(
+      codes(`version: 1
 rules:
   - {id: a, decision: deny, reason: r, tools: [Read]}
   - {id: a, decision: deny, reason: r, tools: [Write]}
   - {id: b, decision: allow, reason: r, tools: [Read], overrides: [nope]}
   - {id: c, decision: deny, reason: r, tools: [Read], overrides: [a]}
-`)).toEqual([
+`),
+    ).toEqual([
       'DUPLICATE_ID@4:10 rules[1].id',
       'SHADOWED_RULE@5:5 rules[2]',
       'UNKNOWN_RULE@5:68 rules[2].overrides[0]',
@@ -91,7 +108,14 @@ rules:
   });
 
   it('flags regexes that backtrack and accepts ordinary ones', () => {
-    for (const bad of ['(a+)+', '(a*)*b', '(a|aa)+', '(\\w+\\s?)*$', '(.)\\1', '.*a.*b.*c']) expect(checkRegexSafety(bad).ok, bad).toBe(false);
-    for (const good of ['^git push( |$)', '^curl\\s+.*\\|\\s*sh', '[a-z]+@[a-z]+\\.com', '^(npm|yarn) (test|run)']) expect(checkRegexSafety(good).ok, good).toBe(true);
+    for (const bad of ['(a+)+', '(a*)*b', '(a|aa)+', '(\\w+\\s?)*$', '(.)\\1', '.*a.*b.*c'])
+      expect(checkRegexSafety(bad).ok, bad).toBe(false);
+    for (const good of [
+      '^git push( |$)',
+      '^curl\\s+.*\\|\\s*sh',
+      '[a-z]+@[a-z]+\\.com',
+      '^(npm|yarn) (test|run)',
+    ])
+      expect(checkRegexSafety(good).ok, good).toBe(true);
   });
 });

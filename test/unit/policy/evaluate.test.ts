@@ -51,7 +51,11 @@ describe('evaluate', () => {
   it('lets an exception carve an allow out of a deny of the same file', () => {
     const d = evaluate(policyOf(base), call('Read', { file_path: '/x/.env.example' }), noRates);
     expect(d.verdict).toBe('allow');
-    expect(d.trace.some((t) => t.rule.startsWith('lifted:') && t.because.some((b) => b.includes('allow-env-example')))).toBe(true);
+    expect(
+      d.trace.some(
+        (t) => t.rule.startsWith('lifted:') && t.because.some((b) => b.includes('allow-env-example')),
+      ),
+    ).toBe(true);
   });
 
   it('does not let an exception lift a deny on another path of the same command', () => {
@@ -90,7 +94,9 @@ describe('evaluate', () => {
   });
 
   it('applies a rate limit per rule and names the key', () => {
-    const p = policyOf(`version: 1\ndefault: deny\nrules:\n  - id: fetch\n    decision: allow\n    reason: fetching is ok in moderation\n    tools: [WebFetch]\n    rate: {max: 2, window: 60s, beyond: escalate}\n`);
+    const p = policyOf(
+      `version: 1\ndefault: deny\nrules:\n  - id: fetch\n    decision: allow\n    reason: fetching is ok in moderation\n    tools: [WebFetch]\n    rate: {max: 2, window: 60s, beyond: escalate}\n`,
+    );
     const seen: [string, number][] = [];
     const under = evaluate(p, call('WebFetch', { url: 'u' }), { count: (k, s) => (seen.push([k, s]), 1) });
     expect(under.verdict).toBe('allow');
@@ -121,14 +127,19 @@ rules:
     when: now.getHours("UTC") < 6
 `);
     expect(evaluate(p, call('Write', { file_path: 'a', content: 'short' }), noRates).verdict).toBe('allow');
-    expect(evaluate(p, call('Write', { file_path: 'a', content: 'much longer content' }), noRates).verdict).toBe('escalate');
+    expect(
+      evaluate(p, call('Write', { file_path: 'a', content: 'much longer content' }), noRates).verdict,
+    ).toBe('escalate');
     // input.content missing: the condition errors, and a non-allow rule fails closed.
     const d = evaluate(p, call('Write', { file_path: 'a' }), noRates);
     expect(d.verdict).toBe('escalate');
     expect(d.trace[0]?.because.join(' ')).toContain('treated as matched');
     expect(evaluate(p, bash('git push origin main'), noRates).verdict).toBe('allow');
     expect(evaluate(p, bash('git status; git push --force'), noRates).verdict).toBe('deny');
-    expect(evaluate(p, call('Read', { file_path: 'a' }, { now: Date.parse('2026-03-02T03:00:00Z') }), noRates).verdict).toBe('deny');
+    expect(
+      evaluate(p, call('Read', { file_path: 'a' }, { now: Date.parse('2026-03-02T03:00:00Z') }), noRates)
+        .verdict,
+    ).toBe('deny');
   });
 
   it('matches allow path rules only when every path matches', () => {
@@ -154,7 +165,9 @@ rules:
   });
 
   it('runs in observe mode when a layer asks for it', () => {
-    const p = policyOf(`version: 1\nmode: observe\nrules:\n  - {id: d, decision: deny, reason: no, tools: [Read]}\n`);
+    const p = policyOf(
+      `version: 1\nmode: observe\nrules:\n  - {id: d, decision: deny, reason: no, tools: [Read]}\n`,
+    );
     const d = evaluate(p, call('Read', { file_path: 'a' }), noRates);
     expect(d.verdict).toBe('deny');
     expect(d.observe).toBe(true);

@@ -3,14 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/policy/evaluate.js';
 import { bash, call, noRates, policyWithFloor } from './helpers.js';
 
-const allowAll = 'version: 1\ndefault: allow\nmode: observe\nrules:\n  - {id: everything, decision: allow, reason: anything goes, tools: ["*"]}\n';
+const allowAll =
+  'version: 1\ndefault: allow\nmode: observe\nrules:\n  - {id: everything, decision: allow, reason: anything goes, tools: ["*"]}\n';
 const p = policyWithFloor({}, allowAll);
 const verdict = (c: ReturnType<typeof call>) => evaluate(p, c, noRates);
 
 describe('floor', () => {
   it.each([
     ['Write', { file_path: '/run/toolgate/queue/x.tool-pending', content: '' }, 'protect-toolgate-files'],
-    ['Edit', { file_path: '/etc/toolgate/default.yaml', old_string: 'a', new_string: 'b' }, 'protect-toolgate-files'],
+    [
+      'Edit',
+      { file_path: '/etc/toolgate/default.yaml', old_string: 'a', new_string: 'b' },
+      'protect-toolgate-files',
+    ],
     ['Write', { file_path: '/opt/toolgate/plugin/hooks/gate', content: '' }, 'protect-toolgate-files'],
     ['Write', { file_path: '~/.claude/settings.json', content: '{}' }, 'protect-toolgate-files'],
     ['Write', { file_path: '.claude/settings.local.json', content: '{}' }, 'protect-toolgate-files'],
@@ -45,12 +50,21 @@ describe('floor', () => {
     expect(d.rule).toBe(`floor:${rule}`);
   });
 
-  it.each(['ls -la', 'cat ~/.claude.json.bak', 'kill 1234', 'toolgate policy check p.yaml', 'cat .claude/README.md'])('lets `%s` through to the policy', (command) => {
+  it.each([
+    'ls -la',
+    'cat ~/.claude.json.bak',
+    'kill 1234',
+    'toolgate policy check p.yaml',
+    'cat .claude/README.md',
+  ])('lets `%s` through to the policy', (command) => {
     expect(verdict(bash(command)).rule).not.toMatch(/^floor:/);
   });
 
   it('cannot be lifted by a layer exception or a later allow', () => {
-    const q = policyWithFloor({}, 'version: 1\nrules:\n  - {id: tmux-ok, decision: allow, reason: fine, commands: [tmux]}\n');
+    const q = policyWithFloor(
+      {},
+      'version: 1\nrules:\n  - {id: tmux-ok, decision: allow, reason: fine, commands: [tmux]}\n',
+    );
     expect(evaluate(q, bash('tmux ls'), noRates).verdict).toBe('deny');
   });
 });

@@ -41,9 +41,20 @@ export const FLOOR: FloorContext = {
 };
 
 // Builds a call from a tool name and input, parsing Bash with the fallback parser.
-export function call(tool: string, input: Record<string, unknown>, extra: Partial<CallInput> = {}): CallInput {
+export function call(
+  tool: string,
+  input: Record<string, unknown>,
+  extra: Partial<CallInput> = {},
+): CallInput {
   const c = prepareCall(
-    { session_id: 's1', cwd: extra.cwd ?? CWD, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 't1' },
+    {
+      session_id: 's1',
+      cwd: extra.cwd ?? CWD,
+      hook_event_name: 'PreToolUse',
+      tool_name: tool,
+      tool_input: input,
+      tool_use_id: 't1',
+    },
     { worker: 'w1', home: HOME, now: NOW },
     { parseShell: parseShellFallback, resolvePath: resolvePathLexically },
   );

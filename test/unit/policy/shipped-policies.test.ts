@@ -15,7 +15,13 @@ const deps = { parseShell: parseShellFallback, resolvePath: resolvePathLexically
 describe.each(['default.yaml', 'readonly.yaml', 'strict.yaml'])('policies/%s', (name) => {
   const file = path.join(dir, name);
   const { policy, diagnostics, layers } = loadPolicy([file], {
-    floor: { stateDir: '/tmp/toolgate-state', policyFiles: [file], pluginDir: '/opt/toolgate/plugin', home: TEST_DEFAULTS.home, workspace: TEST_DEFAULTS.cwd },
+    floor: {
+      stateDir: '/tmp/toolgate-state',
+      policyFiles: [file],
+      pluginDir: '/opt/toolgate/plugin',
+      home: TEST_DEFAULTS.home,
+      workspace: TEST_DEFAULTS.cwd,
+    },
   });
 
   it('loads without errors or warnings', () => {
@@ -30,7 +36,9 @@ describe.each(['default.yaml', 'readonly.yaml', 'strict.yaml'])('policies/%s', (
   it('passes its inline tests', () => {
     if (!policy) throw new Error('policy did not load');
     const results = runTestCases(policy, file, layers[0]?.tests ?? [], deps);
-    const failures = results.filter((r) => !r.pass).map((r) => `${r.name}: expected ${JSON.stringify(r.expected)}, got ${JSON.stringify(r.got)}`);
+    const failures = results
+      .filter((r) => !r.pass)
+      .map((r) => `${r.name}: expected ${JSON.stringify(r.expected)}, got ${JSON.stringify(r.got)}`);
     expect(failures).toEqual([]);
   });
 });

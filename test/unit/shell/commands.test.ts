@@ -52,7 +52,9 @@ describe('quoting, escapes and names', () => {
     expect(c.redirects).toHaveLength(1);
   });
   it('reports a bare redirection as the null command', () => {
-    expect(one('> /etc/passwd').paths).toEqual([{ path: '/etc/passwd', access: 'write', source: 'redirect' }]);
+    expect(one('> /etc/passwd').paths).toEqual([
+      { path: '/etc/passwd', access: 'write', source: 'redirect' },
+    ]);
   });
   it('applies a group redirection to the commands inside', () => {
     const p = parseShell('{ echo a; echo b; } > out');
@@ -101,7 +103,12 @@ describe('wrappers', () => {
     expect(one('time').name).toBe('time');
   });
   it('looks through xargs and marks the inner command dynamic', () => {
-    for (const text of ['ls | xargs rm -f', 'find . | xargs -0 rm', 'xargs -I {} -P 4 rm {}', 'xargs -n1 -i{} rm {}']) {
+    for (const text of [
+      'ls | xargs rm -f',
+      'find . | xargs -0 rm',
+      'xargs -I {} -P 4 rm {}',
+      'xargs -n1 -i{} rm {}',
+    ]) {
       const c = only(parseShell(text), 'rm');
       expect(c.via).toEqual(['xargs']);
       expect(c.dynamic).toBe(true);
@@ -125,7 +132,9 @@ describe('wrappers', () => {
     expect(names(`find . -exec sh -c 'rm "$1"' _ {} \\;`)).toEqual(['find', 'rm']);
   });
   it('marks find -delete as a delete of the start points', () => {
-    expect(one('find build -name "*.o" -delete').paths).toEqual([{ path: 'build', access: 'delete', source: 'operand' }]);
+    expect(one('find build -name "*.o" -delete').paths).toEqual([
+      { path: 'build', access: 'delete', source: 'operand' },
+    ]);
   });
   it('reads watch and flock -c as shell text', () => {
     expect(names(`watch -n 1 'rm -rf /tmp/x'`)).toEqual(['rm']);
@@ -136,7 +145,13 @@ describe('wrappers', () => {
 
 describe('nested shell text', () => {
   it('parses bash -c, sh -c, zsh -c and combined flags', () => {
-    for (const text of [`bash -c 'rm -rf /'`, `sh -c "rm -rf /"`, `zsh -c 'rm -rf /'`, `bash -lc 'rm -rf /'`, `/bin/bash -e -c 'rm -rf /'`]) {
+    for (const text of [
+      `bash -c 'rm -rf /'`,
+      `sh -c "rm -rf /"`,
+      `zsh -c 'rm -rf /'`,
+      `bash -lc 'rm -rf /'`,
+      `/bin/bash -e -c 'rm -rf /'`,
+    ]) {
       const c = only(parseShell(text), 'rm');
       expect(c.depth).toBe(1);
       expect(c.via[0]).toMatch(/-c$/);
@@ -180,8 +195,12 @@ describe('nested shell text', () => {
     expect(c.paths).toEqual([{ path: '/etc/x', access: 'write', source: 'redirect' }]);
   });
   it('marks a script file run by a shell as exec', () => {
-    expect(one('bash ./deploy.sh').paths).toEqual([{ path: './deploy.sh', access: 'exec', source: 'operand' }]);
-    expect(one('./deploy.sh --now').paths).toEqual([{ path: './deploy.sh', access: 'exec', source: 'operand' }]);
+    expect(one('bash ./deploy.sh').paths).toEqual([
+      { path: './deploy.sh', access: 'exec', source: 'operand' },
+    ]);
+    expect(one('./deploy.sh --now').paths).toEqual([
+      { path: './deploy.sh', access: 'exec', source: 'operand' },
+    ]);
   });
 });
 
@@ -214,7 +233,9 @@ describe('unknowns', () => {
     const p = parseShell('rm -rf "$DIR"/build');
     expect(p.unknowns).toEqual([]);
     expect(only(p, 'rm').dynamic).toBe(true);
-    expect(only(p, 'rm').paths).toEqual([{ path: '$DIR/build', access: 'delete', source: 'operand', dynamic: true }]);
+    expect(only(p, 'rm').paths).toEqual([
+      { path: '$DIR/build', access: 'delete', source: 'operand', dynamic: true },
+    ]);
   });
   it('keeps $HOME and ~ static', () => {
     const c = one('rm -rf $HOME/.cache ~/x "${HOME}/y"');

@@ -17,7 +17,8 @@ function bashRows(): string[] {
     for (const line of readFileSync(path.join(DIR, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const row = JSON.parse(line) as { tool_name: string; tool_input: { command?: unknown } };
-      if (row.tool_name === 'Bash' && typeof row.tool_input.command === 'string') out.push(row.tool_input.command);
+      if (row.tool_name === 'Bash' && typeof row.tool_input.command === 'string')
+        out.push(row.tool_input.command);
     }
   }
   return out;
@@ -38,6 +39,8 @@ describe.skipIf(rows.length === 0)('shared corpora', () => {
     }
     expect(returned).toBe(rows.length);
     // Every non-empty command yields a command, an unknown or an error: nothing parses to silence.
-    expect(withCommands).toBe(rows.filter((r) => r.trim() !== '' && !/^\s*#/.test(r) && !/^\s*[A-Za-z_]\w*=\S*\s*$/.test(r)).length);
+    expect(withCommands).toBe(
+      rows.filter((r) => r.trim() !== '' && !/^\s*#/.test(r) && !/^\s*[A-Za-z_]\w*=\S*\s*$/.test(r)).length,
+    );
   });
 });

@@ -14,13 +14,17 @@ export function names(text: string): string[] {
 /** The only command with this name; fails when there is none or several. */
 export function only(parsed: ParsedShell, name: string): SimpleCommand {
   const found = parsed.commands.filter((c) => c.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${name}, got ${found.length}: ${JSON.stringify(parsed.commands.map((c) => c.name))}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one ${name}, got ${found.length}: ${JSON.stringify(parsed.commands.map((c) => c.name))}`,
+    );
   return found[0] as SimpleCommand;
 }
 
 /** The single command of a text that holds one. */
 export function one(text: string): SimpleCommand {
   const p = parseShell(text);
-  if (p.commands.length !== 1) throw new Error(`expected one command in ${text}, got ${JSON.stringify(p.commands.map((c) => c.name))}`);
+  if (p.commands.length !== 1)
+    throw new Error(`expected one command in ${text}, got ${JSON.stringify(p.commands.map((c) => c.name))}`);
   return p.commands[0] as SimpleCommand;
 }

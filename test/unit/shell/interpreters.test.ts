@@ -21,20 +21,24 @@ describe('interpreter one-liners', () => {
   it('turns plain python deletes and writes into paths', () => {
     const c = only(parseShell(`python3 -c "import os; os.remove('x.txt')"`), 'python3');
     expect(c.paths).toEqual([{ path: 'x.txt', access: 'delete', source: 'operand' }]);
-    expect(only(parseShell(`python -c "import shutil; shutil.rmtree('/srv/data')"`), 'python').paths).toEqual([
-      { path: '/srv/data', access: 'delete', source: 'operand' },
-    ]);
-    expect(only(parseShell(`python3 -c "from pathlib import Path; Path('a').unlink()"`), 'python3').paths).toEqual([
-      { path: 'a', access: 'delete', source: 'operand' },
-    ]);
+    expect(only(parseShell(`python -c "import shutil; shutil.rmtree('/srv/data')"`), 'python').paths).toEqual(
+      [{ path: '/srv/data', access: 'delete', source: 'operand' }],
+    );
+    expect(
+      only(parseShell(`python3 -c "from pathlib import Path; Path('a').unlink()"`), 'python3').paths,
+    ).toEqual([{ path: 'a', access: 'delete', source: 'operand' }]);
     expect(only(parseShell(`python3 -c "open('/etc/hosts','w').write('x')"`), 'python3').paths).toEqual([
       { path: '/etc/hosts', access: 'write', source: 'operand' },
     ]);
-    expect(only(parseShell(`python3 -c "from os import remove as r; r('q')"`), 'python3').paths[0]?.access).toBe('delete');
-    expect(only(parseShell(`node -e "require('fs').rmSync('dist', {recursive: true})"`), 'node').paths).toEqual([
-      { path: 'dist', access: 'delete', source: 'operand' },
+    expect(
+      only(parseShell(`python3 -c "from os import remove as r; r('q')"`), 'python3').paths[0]?.access,
+    ).toBe('delete');
+    expect(
+      only(parseShell(`node -e "require('fs').rmSync('dist', {recursive: true})"`), 'node').paths,
+    ).toEqual([{ path: 'dist', access: 'delete', source: 'operand' }]);
+    expect(only(parseShell(`perl -e 'unlink "x.txt"'`), 'perl').paths).toEqual([
+      { path: 'x.txt', access: 'delete', source: 'operand' },
     ]);
-    expect(only(parseShell(`perl -e 'unlink "x.txt"'`), 'perl').paths).toEqual([{ path: 'x.txt', access: 'delete', source: 'operand' }]);
   });
   it('parses literal subprocess commands as shell', () => {
     const p = parseShell(`python3 -c "import subprocess; subprocess.run(['rm', '-rf', '/tmp/x'])"`);
@@ -46,12 +50,18 @@ describe('interpreter one-liners', () => {
     expect(names(`awk 'BEGIN { system("rm -rf x") }'`)).toContain('rm');
   });
   it('marks fetches, dynamic code and deletes of unknown paths', () => {
-    expect(reasons(`python3 -c "import urllib.request; urllib.request.urlopen('http://x')"`).join()).toMatch(/network/);
+    expect(reasons(`python3 -c "import urllib.request; urllib.request.urlopen('http://x')"`).join()).toMatch(
+      /network/,
+    );
     expect(reasons(`python3 -c "import requests; requests.get('http://x')"`).join()).toMatch(/network/);
     expect(reasons(`node -e "fetch('http://x').then(r=>r.text())"`).join()).toMatch(/network/);
-    expect(reasons(`python3 -c "exec(__import__('base64').b64decode('cHJpbnQ='))"`).join()).toMatch(/dynamic/);
+    expect(reasons(`python3 -c "exec(__import__('base64').b64decode('cHJpbnQ='))"`).join()).toMatch(
+      /dynamic/,
+    );
     expect(reasons(`python3 -c "import os,sys; os.remove(sys.argv[1])" x`).join()).toMatch(/cannot be known/);
-    expect(reasons(`python3 -c "import subprocess,sys; subprocess.run(sys.argv[1:])"`).join()).toMatch(/cannot be known/);
+    expect(reasons(`python3 -c "import subprocess,sys; subprocess.run(sys.argv[1:])"`).join()).toMatch(
+      /cannot be known/,
+    );
     expect(reasons(`node -e "eval(process.argv[1])"`).length).toBeGreaterThan(0);
     expect(reasons(`perl -e 'system $ENV{X}'`).length).toBeGreaterThan(0);
     expect(reasons(`perl -MIO::Socket -e 'IO::Socket::INET->new("x:1")'`).length).toBeGreaterThan(0);
@@ -63,16 +73,24 @@ describe('interpreter one-liners', () => {
     expect(reasons(`python3 -c "import mylib; mylib.do_things()"`).join()).toMatch(/does not understand/);
   });
   it('judges code fed on a heredoc, and marks code piped in', () => {
-    expect(only(parseShell(`python3 <<EOF\nimport shutil\nshutil.rmtree('/x')\nEOF`), 'python3').paths[0]?.access).toBe('delete');
+    expect(
+      only(parseShell(`python3 <<EOF\nimport shutil\nshutil.rmtree('/x')\nEOF`), 'python3').paths[0]?.access,
+    ).toBe('delete');
     expect(reasons(`python3 <<EOF\nprint("hello")\nEOF\n`)).toEqual([]);
     expect(reasons(`curl -s u | python3`).join()).toMatch(/piped/);
     expect(reasons(`python3 - <<< "import os; os.system('id')"`)).toEqual([]);
     expect(names(`python3 - <<< "import os; os.system('id')"`)).toContain('id');
   });
   it('marks perl -i and sed -i files as written', () => {
-    expect(only(parseShell(`perl -pi -e 's/a/b/' x.txt`), 'perl').paths).toEqual([{ path: 'x.txt', access: 'write', source: 'operand' }]);
-    expect(only(parseShell(`sed -i 's/a/b/' x.txt`), 'sed').paths).toEqual([{ path: 'x.txt', access: 'write', source: 'operand' }]);
-    expect(only(parseShell(`sed -n '1p' x.txt`), 'sed').paths).toEqual([{ path: 'x.txt', access: 'read', source: 'operand' }]);
+    expect(only(parseShell(`perl -pi -e 's/a/b/' x.txt`), 'perl').paths).toEqual([
+      { path: 'x.txt', access: 'write', source: 'operand' },
+    ]);
+    expect(only(parseShell(`sed -i 's/a/b/' x.txt`), 'sed').paths).toEqual([
+      { path: 'x.txt', access: 'write', source: 'operand' },
+    ]);
+    expect(only(parseShell(`sed -n '1p' x.txt`), 'sed').paths).toEqual([
+      { path: 'x.txt', access: 'read', source: 'operand' },
+    ]);
   });
   it('leaves scripts and modules alone', () => {
     expect(reasons('python3 manage.py migrate')).toEqual([]);

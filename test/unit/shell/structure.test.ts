@@ -15,10 +15,22 @@ describe('lists, pipelines and groups', () => {
     ]);
   });
   it('walks subshells, brace groups, negation and |&', () => {
-    expect(names('(cd x && rm y); { touch z; } ; ! false |& tee log')).toEqual(['cd', 'rm', 'touch', 'false', 'tee']);
+    expect(names('(cd x && rm y); { touch z; } ; ! false |& tee log')).toEqual([
+      'cd',
+      'rm',
+      'touch',
+      'false',
+      'tee',
+    ]);
   });
   it('walks if, while, for, case and function bodies', () => {
-    expect(names('if test -f a; then rm a; elif true; then x; else y; fi')).toEqual(['test', 'rm', 'true', 'x', 'y']);
+    expect(names('if test -f a; then rm a; elif true; then x; else y; fi')).toEqual([
+      'test',
+      'rm',
+      'true',
+      'x',
+      'y',
+    ]);
     expect(names('while read l; do rm "$l"; done < list')).toEqual(['read', 'rm']);
     expect(names('for f in $(ls); do shred "$f"; done')).toEqual(['ls', 'shred']);
     expect(names('case $1 in a) rm a;; *) rm b;; esac')).toEqual(['rm', 'rm']);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { stateFromEvents } from '../../../src/workers/status.js';
 import type { WorkerEvent } from '../../../src/workers/events.js';
 
-const ev = (...names: string[]): WorkerEvent[] => names.map((event, i) => ({ seq: i + 1, ts: '', event }) as WorkerEvent);
+const ev = (...names: string[]): WorkerEvent[] =>
+  names.map((event, i) => ({ seq: i + 1, ts: '', event }) as WorkerEvent);
 
 describe('stateFromEvents', () => {
   it('is unknown with no events, idle after start and after stop, in a turn after a prompt or a call', () => {
@@ -17,7 +18,9 @@ describe('stateFromEvents', () => {
   });
 
   it('stays idle when an async post_tool_use or notification lands after the stop', () => {
-    expect(stateFromEvents(ev('session_start', 'user_prompt_submit', 'pre_tool_use', 'stop', 'post_tool_use'))).toBe('idle');
+    expect(
+      stateFromEvents(ev('session_start', 'user_prompt_submit', 'pre_tool_use', 'stop', 'post_tool_use')),
+    ).toBe('idle');
     expect(stateFromEvents(ev('session_start', 'user_prompt_submit', 'stop', 'notification'))).toBe('idle');
   });
 });
