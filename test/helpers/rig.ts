@@ -126,11 +126,31 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
       await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);
       await run('tmux', ['-S', socket, 'kill-server']);
       await model.close();
-      // Claude Code may still be writing its session files for a moment after its tmux server is killed.
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 100, retryDelay: 100 });
+      // Claude Code keeps writing its session files for a moment after its tmux server is killed: wait until no
+      // process runs with this rig's HOME, then remove the directory.
+      await untilNoProcessWithHome(home, 15_000);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
   return rig;
+}
+
+// Resolves once no process has HOME=`home` in its environment (or after `ms`).
+async function untilNoProcessWithHome(home: string, ms: number): Promise<void> {
+  const needle = Buffer.from(`HOME=${home}\0`);
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const alive = fs.readdirSync('/proc').some((pid) => {
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+      try {
+        return fs.readFileSync(`/proc/${pid}/environ`).includes(needle);
+      } catch {
+        return false;
+      }
+    });
+    if (!alive) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 // Reads a worker's events file as parsed objects.

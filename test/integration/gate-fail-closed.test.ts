@@ -18,22 +18,29 @@ function touchScript(name: string, command: string) {
   };
 }
 
+// Each scenario's marker lives in the workspace of the worker that runs it (the floor keeps workers out of each
+// other's workspaces).
+const workspaceOf: Record<string, string> = {};
 function marker(name: string): string {
-  return path.join(ws, `marker-${name}`);
+  return path.join(workspaceOf[name] ?? ws, `marker-${name}`);
 }
 
 // Resolves with the first pending call file that appears in the queue.
-function nextPending(): Promise<string> {
+function nextPending(ms = 40_000): Promise<string> {
   const queue = path.join(rig.stateDir, 'queue');
   const before = new Set(fs.readdirSync(queue));
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error, file?: string) => {
+      clearTimeout(timer);
+      w.close();
+      if (err) reject(err);
+      else resolve(file!);
+    };
     const look = () => {
       const f = fs.readdirSync(queue).find((n) => n.endsWith('.tool-pending') && !before.has(n));
-      if (f) {
-        w.close();
-        resolve(path.join(queue, f));
-      }
+      if (f) done(undefined, path.join(queue, f));
     };
+    const timer = setTimeout(() => done(new Error('no pending call appeared')), ms);
     const w = fs.watch(queue, look);
     look();
   });
@@ -71,6 +78,11 @@ beforeAll(async () => {
   ];
   rig = await createRig([{ name: 'ready', steps: [], final: 'ready' }]);
   ws = rig.workspace('ws');
+  workspaceOf.takeover = rig.workspace('ws2');
+  workspaceOf.stalled = workspaceOf.timeout = rig.workspace('ws3');
+  workspaceOf.ro = rig.workspace('ws-wro');
+  workspaceOf.full = rig.workspace('ws-wfull');
+  for (const m of ['empty', 'garbage', 'huge']) workspaceOf[m] = rig.workspace(`ws-${m}`);
   for (const n of names) {
     const push = ['died', 'takeover', 'term', 'kill', 'timeout'].includes(n);
     rig.model.add(touchScript(n, `${push ? 'git push origin main 2>/dev/null; ' : ''}touch ${marker(n)}`));
@@ -276,7 +288,11 @@ describe('bad hook input fails closed on the real CLI', () => {
 function waitForTranscriptText(text: string, times: number, sid?: string): Promise<void> {
   const projects = path.join(rig.home, '.claude', 'projects');
   fs.mkdirSync(projects, { recursive: true });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      w.close();
+      reject(new Error(`the transcript never showed: ${text}`));
+    }, 50_000);
     const look = () => {
       let seen = 0;
       for (const d of fs.existsSync(projects) ? fs.readdirSync(projects) : []) {
@@ -286,6 +302,7 @@ function waitForTranscriptText(text: string, times: number, sid?: string): Promi
         }
       }
       if (seen >= times) {
+        clearTimeout(timer);
         w.close();
         resolve();
       }
