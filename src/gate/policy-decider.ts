@@ -77,27 +77,65 @@ export async function createPolicyDecider(
   const filesOf = (w: WorkerRecord) => [...base, ...w.policy];
   const keyOf = (w: WorkerRecord) => JSON.stringify([filesOf(w), w.observe, w.cwd]);
 
+  // Compiled layers by file, reused while the file's text is unchanged: every worker shares them, and only its
+  // small floor (which names its workspace) is built per worker.
+  const layerCache = new Map<string, { text: string; layer: CompiledLayer }>();
+  const layersOf = (files: string[]): { layers: CompiledLayer[]; errors: string[] } => {
+    const layers: CompiledLayer[] = [];
+    const errors: string[] = [];
+    for (const file of files) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        errors.push(`${file}: cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      const hit = layerCache.get(file);
+      if (hit && hit.text === text) {
+        layers.push(hit.layer);
+        continue;
+      }
+      let r: ReturnType<typeof compileText>;
+      try {
+        r = compileText(file, text);
+      } catch (e) {
+        errors.push(`${file}: internal error while compiling: ${(e as Error).message}`);
+        continue;
+      }
+      const errs = r.diagnostics.filter((d) => d.severity === 'error');
+      if (!r.layer || errs.length) {
+        // A file that yields no layer is an error even without a diagnostic: dropping a layer could lift its denies.
+        errors.push(
+          ...(errs.length ? errs.map(formatDiagnostic) : [`${file}: did not compile to a policy layer`]),
+        );
+        continue;
+      }
+      layerCache.set(file, { text, layer: r.layer });
+      layers.push(r.layer);
+    }
+    return { layers, errors };
+  };
+
   const compile = (w: WorkerRecord): Compiled | undefined => {
     const files = filesOf(w);
-    const r = loadPolicy(files, {
-      observe: w.observe,
-      floor: {
-        stateDir: o.stateDir,
-        policyFiles: files,
-        pluginDir: PLUGIN_DIR,
-        home: o.home,
-        workspace: w.cwd,
-        supervisorPid: process.pid,
-      },
-    });
-    const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    if (!r.policy) {
+    const { layers, errors } = layersOf(files);
+    if (errors.length) {
       problems.set(keyOf(w), errors);
       o.onReload?.({ files, ok: false, errors });
       return undefined;
     }
+    const floor = buildFloor({
+      stateDir: o.stateDir,
+      policyFiles: files,
+      pluginDir: PLUGIN_DIR,
+      home: o.home,
+      workspace: w.cwd,
+      supervisorPid: process.pid,
+    });
+    const policy = assemblePolicy([floor, ...layers], { observe: w.observe });
     problems.delete(keyOf(w));
-    const c = { policy: r.policy, revision: r.policy.revision };
+    const c = { policy, revision: policy.revision };
     o.onReload?.({ files, ok: true, revision: c.revision, errors: [] });
     return c;
   };
