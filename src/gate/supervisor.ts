@@ -704,12 +704,7 @@ export class Supervisor {
     fs.rmSync(file, { force: true });
     const parsed = AnswerSchema.safeParse(json);
     if (!parsed.success) {
-      this.opts.logger.warn({ file }, 'ignoring an invalid answer file');
-      this.record({
-        kind: 'answer_rejected',
-        file: path.basename(file),
-        reason: 'the answer file is not valid',
-      });
+      this.rejectFile(file, 'answer');
       return;
     }
     const a = parsed.data;
@@ -852,12 +847,7 @@ export class Supervisor {
     const parsed = RevokeSchema.safeParse(json);
     if (!parsed.success || path.basename(file) !== `${parsed.data.grant}.revoke`) {
       fs.rmSync(file, { force: true });
-      this.opts.logger.warn({ file }, 'ignoring an invalid revoke file');
-      this.record({
-        kind: 'answer_rejected',
-        file: path.basename(file),
-        reason: 'the revoke file is not valid',
-      });
+      this.rejectFile(file, 'revoke');
       return;
     }
     const r = parsed.data;
@@ -1004,6 +994,16 @@ export class Supervisor {
   private cleanup(callId: string): void {
     fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
     fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
+  }
+
+  // Logs and records an answer or revoke file that was not valid (it is never applied).
+  private rejectFile(file: string, what: 'answer' | 'revoke'): void {
+    this.opts.logger.warn({ file }, `ignoring an invalid ${what} file`);
+    this.record({
+      kind: 'answer_rejected',
+      file: path.basename(file),
+      reason: `the ${what} file is not valid`,
+    });
   }
 
   // Appends an audit record; false (and logged) when it cannot be written.
