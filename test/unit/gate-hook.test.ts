@@ -155,6 +155,23 @@ describe('gate hook', () => {
     });
   });
 
+  // A decision whose line is still arriving when the hook's one-second read times out is kept, not dropped:
+  // escalation timeouts answer exactly on those second boundaries, and a dropped half line meant no answer at all.
+  it('keeps a decision line that arrives across its read timeout', async () => {
+    const published = pendingFile();
+    const run = runGate(PAYLOAD, { TOOLGATE_GATE_DEADLINE: '6' });
+    await published;
+    const fifo = path.join(state, 'queue', `${CALL}.fifo`);
+    const line = `${CALL} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","permissionDecisionReason":"split"}}\n`;
+    fs.appendFileSync(fifo, line.slice(0, 40));
+    await new Promise((r) => setTimeout(r, 1500)); // spans at least one of the hook's one-second reads
+    fs.appendFileSync(fifo, line.slice(40));
+    expect(decisionOf((await run).stdout)).toMatchObject({
+      permissionDecision: 'allow',
+      permissionDecisionReason: 'split',
+    });
+  });
+
   it('publishes inputs larger than the builtin read (head finishes them) with the right call id', async () => {
     const big = JSON.stringify({
       ...JSON.parse(PAYLOAD),
