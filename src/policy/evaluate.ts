@@ -185,6 +185,8 @@ function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelStat
     because.push(why);
   }
   if (rule.when) {
+    // Exact shortcut: a conjunct that is certainly false makes the condition false without running it.
+    if (rule.when.refute?.(call, unit.command)) return null;
     if (!cel.activation) {
       const built = buildActivation(call);
       cel.activation = built.base;
