@@ -140,6 +140,38 @@ export async function createPolicyDecider(
     return c;
   };
 
+  // Recompiles every cached layer set that uses `file`; a failure keeps the last good policy.
+  const reload = (file: string) => {
+    for (const [key, c] of cache) {
+      const [files, observe, cwd] = JSON.parse(key) as [string[], boolean, string];
+      if (!files.includes(file)) continue;
+      let next: Compiled | undefined;
+      try {
+        next = compile({ policy: files.slice(base.length), observe, cwd } as unknown as WorkerRecord);
+      } catch (err) {
+        o.logger.error({ err, file }, 'policy reload failed');
+        o.onReload?.({
+          files,
+          ok: false,
+          errors: [`internal error while reloading: ${(err as Error).message}`],
+        });
+      }
+      if (next) cache.set(key, next);
+      else
+        o.logger.error(
+          { file, kept: c.revision },
+          'policy reload failed; the last good policy stays in force',
+        );
+    }
+  };
+
+  // A file is read once its events have settled. Chokidar drops a file's 'change' events for 50 ms after one it
+  // emitted (a leading-edge throttle, with no trailing event): a policy read at once could be the file half
+  // written (truncated, not yet filled), and the write that completed it would never be seen, leaving a stale or
+  // failed reload in force until a restart. Read after a quiet period longer than that window, every write that
+  // chokidar swallowed has already landed; a later write raises its own event and restarts the wait.
+  const SETTLE_MS = 100;
+  const settling = new Map<string, NodeJS.Timeout>();
   const watchFiles = (files: string[]) => {
     const fresh = files.filter((f) => !watched.has(f));
     if (!fresh.length) return;
@@ -147,19 +179,15 @@ export async function createPolicyDecider(
     if (!watcher) {
       watcher = watch(fresh, { ignoreInitial: true, awaitWriteFinish: false });
       watcher.on('all', (_ev, changed: string) => {
-        // Recompile every cached layer set that uses the changed file; a failure keeps the last good policy.
-        for (const [key, c] of cache) {
-          const [files, observe, cwd] = JSON.parse(key) as [string[], boolean, string];
-          if (!files.includes(path.resolve(changed))) continue;
-          const fake = { policy: files.slice(base.length), observe, cwd } as unknown as WorkerRecord;
-          const next = compile({ ...fake, policy: files.slice(base.length) });
-          if (next) cache.set(key, next);
-          else
-            o.logger.error(
-              { file: changed, kept: c.revision },
-              'policy reload failed; the last good policy stays in force',
-            );
-        }
+        const file = path.resolve(changed);
+        clearTimeout(settling.get(file));
+        settling.set(
+          file,
+          setTimeout(() => {
+            settling.delete(file);
+            reload(file);
+          }, SETTLE_MS),
+        );
       });
     } else watcher.add(fresh);
   };
@@ -243,6 +271,8 @@ export async function createPolicyDecider(
       return r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     },
     close() {
+      for (const t of settling.values()) clearTimeout(t);
+      settling.clear();
       void watcher?.close();
     },
   };
