@@ -165,25 +165,25 @@ function rulesFor(policy: CompiledPolicy, tool: string): CompiledRule[] {
   return list;
 }
 
-// Returns why the rule matched this unit, or null; cheap conditions first, CEL last.
+// Returns why the rule matched this unit, or null; cheap conditions first, CEL last (nothing is allocated for a miss).
 function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelState): string[] | null {
-  const because: string[] = [];
+  let byCommand: string | null = null;
+  let byPath: string | null = null;
+  let byCustom: string | null = null;
   if (rule.commands) {
     if (!unit.command) return null;
-    const why = rule.commands(unit.command, unit.line);
-    if (!why) return null;
-    because.push(why);
+    byCommand = rule.commands(unit.command, unit.line);
+    if (!byCommand) return null;
   }
   if (rule.paths) {
-    const why = matchPaths(rule, call, unit);
-    if (!why) return null;
-    because.push(why);
+    byPath = matchPaths(rule, call, unit);
+    if (!byPath) return null;
   }
   if (rule.custom) {
-    const why = rule.custom(call, unit);
-    if (!why) return null;
-    because.push(why);
+    byCustom = rule.custom(call, unit);
+    if (!byCustom) return null;
   }
+  let byCondition: string | null = null;
   if (rule.when) {
     // Exact shortcut: a conjunct that is certainly false makes the condition false without running it.
     if (rule.when.refute?.(call, unit.command)) return null;
@@ -194,15 +194,18 @@ function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelStat
     }
     try {
       if (!runCel(rule.when, cel.activation, unit.index, cel.commands)) return null;
-      because.push(`condition ${clip(rule.when.source)} is true`);
+      byCondition = `condition ${clip(rule.when.source)} is true`;
     } catch (e) {
       // Fail closed: a condition that errors never allows, and makes deny/escalate rules match.
       if (rule.verdict === 'allow' || rule.overrides.length > 0) return null;
-      because.push(
-        `condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`,
-      );
+      byCondition = `condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`;
     }
   }
+  const because: string[] = [];
+  if (byCommand) because.push(byCommand);
+  if (byPath) because.push(byPath);
+  if (byCustom) because.push(byCustom);
+  if (byCondition) because.push(byCondition);
   if (because.length === 0) because.push(`tool ${call.tool}`);
   return because;
 }
