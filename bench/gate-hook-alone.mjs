@@ -20,6 +20,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createSlots } from '../dist/gate/slots.js';
+import { statePaths } from '../dist/core/state.js';
 import {
   GATE_HOOK,
   ROOT,
@@ -113,6 +115,8 @@ async function main() {
 
   const stubFs = await startStub('state-stub', 'fswatch');
   const stubCh = await startStub('state-chok', 'chokidar');
+  // Every variant's worker has its answer slots, as `toolgate launch` makes them.
+  for (const state of [tgState, stubFs.state, stubCh.state]) await createSlots(statePaths(state), workerId);
 
   const noop = path.join(dir, 'noop');
   fs.writeFileSync(noop, '#!/bin/sh\ncat >/dev/null\nexit 0\n', { mode: 0o700 });

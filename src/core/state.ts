@@ -11,6 +11,8 @@ export interface StatePaths {
   events: string;
   queue: string;
   answers: string;
+  /** Answer FIFOs pooled per worker (src/gate/slots.ts). */
+  slots: string;
   audit: string;
   supervisorPid: string;
   supervisorLock: string;
@@ -34,6 +36,7 @@ export function statePaths(root: string): StatePaths {
     events: path.join(root, 'events'),
     queue: path.join(root, 'queue'),
     answers: path.join(root, 'answers'),
+    slots: path.join(root, 'slots'),
     audit: path.join(root, 'audit'),
     supervisorPid: path.join(root, 'supervisor.pid'),
     supervisorLock: path.join(root, 'supervisor.lock'),
@@ -93,7 +96,7 @@ export function ensureState(env: NodeJS.ProcessEnv = process.env): StatePaths {
     );
   }
   checkPrivateDir(p.root);
-  for (const sub of [p.workers, p.events, p.queue, p.answers, p.audit]) {
+  for (const sub of [p.workers, p.events, p.queue, p.answers, p.slots, p.audit]) {
     try {
       fs.mkdirSync(sub, { mode: 0o700 });
     } catch (e) {

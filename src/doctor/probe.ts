@@ -11,6 +11,7 @@ import { statePaths, ensureState } from '../core/state.js';
 import { startDaemon, stopDaemon } from '../gate/run-supervisor.js';
 import { saveWorker } from '../workers/registry.js';
 import { PLUGIN_DIR } from '../core/package-paths.js';
+import { createSlots } from '../gate/slots.js';
 
 export interface ProbeResult {
   allowedRan: boolean;
@@ -73,6 +74,7 @@ export async function probeGate(claudeBin: string, version: string): Promise<Pro
       observe: false,
       invocation: ['doctor'],
     });
+    await createSlots(s, workerId);
     const r = await execa(
       claudeBin,
       [

@@ -1,6 +1,7 @@
 // The file protocol between hooks and the supervisor: pending calls, spooled events, answers, decision lines.
 import { z } from 'zod';
 import type { Decision } from '../policy/types.js';
+import { SLOTS } from './slots.js';
 
 /** Call ids are `<session_id>.<tool_use_id>`; the gate hook only publishes ids made of these characters. */
 const ID_PART = /^[A-Za-z0-9_-]{1,128}$/;
@@ -12,6 +13,13 @@ export const PendingSchema = z.object({
   hook_pid: z.number().int().positive(),
   ts_us: z.number().int().positive(),
   deadline_us: z.number().int().positive(),
+  /** The answer slot the hook claimed (src/gate/slots.ts); absent: the hook made `<call id>.fifo`. */
+  slot: z
+    .number()
+    .int()
+    .min(0)
+    .max(SLOTS - 1)
+    .optional(),
   payload: z
     .object({
       session_id: z.string(),
@@ -67,6 +75,8 @@ export type Answer = z.infer<typeof AnswerSchema>;
 
 export type QueueEntry =
   | { kind: 'pending'; file: string; callId: string; sessionId: string; toolUseId: string }
+  /** `<call id>.<hook pid>-<hook ts_us>.tool-ready`: the hook's temp file `.gate.<pid>.<ts_us>.tmp` is complete. */
+  | { kind: 'ready'; file: string; callId: string; temp: string }
   | { kind: 'event'; file: string }
   | { kind: 'failclosed'; file: string };
 
@@ -79,6 +89,19 @@ export function classifyQueueFile(name: string): QueueEntry | undefined {
     if (rest.length || !sessionId || !toolUseId || !ID_PART.test(sessionId) || !ID_PART.test(toolUseId))
       return undefined;
     return { kind: 'pending', file: name, callId, sessionId, toolUseId };
+  }
+  if (name.endsWith('.tool-ready')) {
+    const parts = name.slice(0, -'.tool-ready'.length).split('.');
+    const [sessionId, toolUseId, hook, ...rest] = parts;
+    const m = /^(\d{1,10})-(\d{1,20})$/.exec(hook ?? '');
+    if (rest.length || !m || !sessionId || !toolUseId || !ID_PART.test(sessionId) || !ID_PART.test(toolUseId))
+      return undefined;
+    return {
+      kind: 'ready',
+      file: name,
+      callId: `${sessionId}.${toolUseId}`,
+      temp: `.gate.${m[1]}.${m[2]}.tmp`,
+    };
   }
   if (name.endsWith('.event')) return { kind: 'event', file: name };
   if (name.endsWith('.failclosed')) return { kind: 'failclosed', file: name };

@@ -27,6 +27,7 @@ import { NO_LOCKDOWN, isLockedDown, lockdownChanges, readLockdown, type Lockdown
 import { watchFile, type Watch } from '../workers/file-watch.js';
 import { outcomeFromTranscriptLine, type DialogOutcome, type OpenDialog } from './dialog.js';
 import { TranscriptResults, toolResultsOf, type ToolResult } from './transcript-results.js';
+import { SLOTS, releaseAfterExit, slotFifo, sweepSlots } from './slots.js';
 
 /** Where decisions and gate events are recorded (the audit trail). */
 export interface AuditSink {
@@ -84,6 +85,12 @@ type DecidedBy = 'policy' | 'person' | 'timeout' | 'fail-closed' | 'lockdown';
 /** Margin kept before the hook's own deadline, so the supervisor's answer always arrives first. */
 const DEADLINE_MARGIN_MS = 5000;
 
+/** Where a call's decision line goes: a pooled slot of its worker, or the FIFO the hook made for the call. */
+interface Channel {
+  fifo: string;
+  slot?: { workerId: string; k: number; pid: number };
+}
+
 type Loaded =
   | { entry: Extract<QueueEntry, { kind: 'pending' }>; ts: number; pending?: Pending; error?: string }
   | {
@@ -121,6 +128,7 @@ export class Supervisor {
   /** Allowed calls whose result has not appeared yet, by `<worker_id>:<tool_use_id>`. */
   private readonly awaitingResult = new Map<string, { tool: string; session: string; at: number }>();
   private fastWatch: fs.FSWatcher | undefined;
+  private readonly channels = new Map<string, Channel>();
   decisions = 0;
 
   constructor(private readonly opts: SupervisorOptions) {
@@ -210,7 +218,8 @@ export class Supervisor {
     }
     const loaded: Loaded[] = [];
     for (const name of names) {
-      const entry = classifyQueueFile(name);
+      let entry = classifyQueueFile(name);
+      if (entry?.kind === 'ready') entry = this.publish(entry);
       if (!entry) continue;
       if (entry.kind === 'pending' && (this.handled.has(entry.callId) || this.escalations.has(entry.callId)))
         continue;
@@ -249,6 +258,7 @@ export class Supervisor {
   }
 
   private load(entry: QueueEntry): Loaded | undefined {
+    if (entry.kind === 'ready') return undefined; // published first (drain)
     const file = path.join(this.s.queue, entry.file);
     let text: string;
     try {
@@ -263,6 +273,7 @@ export class Supervisor {
       json = undefined;
     }
     if (entry.kind === 'pending') {
+      this.channels.set(entry.callId, this.channelOf(entry.callId, json, text));
       const parsed = PendingSchema.safeParse(json);
       if (!parsed.success)
         return { entry, ts: 0, error: 'the pending call file is not valid toolgate protocol' };
@@ -283,6 +294,76 @@ export class Supervisor {
       return undefined;
     }
     return { entry, ts: parsed.data.ts_us, data: parsed.data };
+  }
+
+  // Publishes a call the hook marked complete: its temp file becomes `<call id>.tool-pending` (a hard link, so a
+  // pending file of the same call is never replaced), and the marker goes. Returns the pending entry to handle.
+  private publish(ready: Extract<QueueEntry, { kind: 'ready' }>): QueueEntry | undefined {
+    const temp = path.join(this.s.queue, ready.temp);
+    const file = `${ready.callId}.tool-pending`;
+    const target = path.join(this.s.queue, file);
+    const [sessionId, toolUseId] = ready.callId.split('.') as [string, string];
+    try {
+      fs.linkSync(temp, target);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && !sameFile(temp, target)) {
+        // Another call already pending under this id: refuse the newcomer on its own channel.
+        const text = readText(temp);
+        const ch = this.channelOf(ready.callId, parseJson(text), text ?? '');
+        this.record({
+          kind: 'call_rejected',
+          call: ready.callId,
+          reason: 'a call with this id is already pending',
+        });
+        writeLine(
+          ch.fifo,
+          decisionLine(
+            ready.callId,
+            'deny',
+            'toolgate denied this tool call: a call with the same id is already pending (fail closed). Do not try to work around this; stop and report it.',
+          ),
+        );
+        if (ch.slot) releaseAfterExit(this.s, ch.slot.workerId, ch.slot.k, ch.slot.pid);
+      } else if (code !== 'EEXIST' && code !== 'ENOENT') {
+        this.opts.logger.error({ err: e, file: ready.file }, 'cannot publish a pending call');
+        return undefined; // left in place: the next drain or sweep tries again
+      }
+    }
+    fs.rmSync(temp, { force: true });
+    fs.rmSync(path.join(this.s.queue, ready.file), { force: true });
+    if (!fs.existsSync(target)) return undefined;
+    return { kind: 'pending', file, callId: ready.callId, sessionId, toolUseId };
+  }
+
+  // The answer channel a pending file names, read leniently so that even an invalid call is answered at once.
+  private channelOf(callId: string, json: unknown, text: string): Channel {
+    const own = { fifo: path.join(this.s.queue, `${callId}.fifo`) };
+    const o = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+    let workerId = typeof o.worker_id === 'string' ? o.worker_id : undefined;
+    let k = typeof o.slot === 'number' ? o.slot : undefined;
+    let pid = typeof o.hook_pid === 'number' ? o.hook_pid : undefined;
+    if (json === undefined) {
+      // Unparseable (its payload was garbage): the hook's own prefix still names the slot.
+      const m =
+        /^\{"v":1,"worker_id":"([A-Za-z0-9-]{8,64})","worker":"[^"]*","hook_pid":(\d+),[^{]*?"slot":(\d+),/.exec(
+          text.slice(0, 1024),
+        );
+      if (m) [workerId, pid, k] = [m[1], Number(m[2]), Number(m[3])];
+    }
+    if (
+      workerId === undefined ||
+      !/^[A-Za-z0-9-]{8,64}$/.test(workerId) ||
+      k === undefined ||
+      !Number.isInteger(k) ||
+      k < 0 ||
+      k >= SLOTS ||
+      pid === undefined ||
+      !Number.isInteger(pid) ||
+      pid <= 0
+    )
+      return own;
+    return { fifo: slotFifo(this.s, workerId, k), slot: { workerId, k, pid } };
   }
 
   private handleEvent(item: Extract<Loaded, { entry: { kind: 'event' } }>): void {
@@ -972,28 +1053,18 @@ export class Supervisor {
   }
 
   private deliver(callId: string, hook: HookDecision, reason: string): boolean {
-    const fifo = path.join(this.s.queue, `${callId}.fifo`);
-    let fd: number;
-    try {
-      const st = fs.lstatSync(fifo);
-      if (!st.isFIFO()) return false;
-      fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-    } catch {
-      return false;
-    }
-    try {
-      fs.writeSync(fd, decisionLine(callId, hook, reason));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      fs.closeSync(fd);
-    }
+    const ch = this.channels.get(callId) ?? { fifo: path.join(this.s.queue, `${callId}.fifo`) };
+    // A slot outlives its hook (the next call of the worker reuses it): write only while that hook lives.
+    if (ch.slot && !pidAlive(ch.slot.pid)) return false;
+    return writeLine(ch.fifo, decisionLine(callId, hook, reason));
   }
 
   private cleanup(callId: string): void {
     fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
     fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
+    const ch = this.channels.get(callId);
+    this.channels.delete(callId);
+    if (ch?.slot) releaseAfterExit(this.s, ch.slot.workerId, ch.slot.k, ch.slot.pid);
   }
 
   // Logs and records an answer or revoke file that was not valid (it is never applied).
@@ -1076,6 +1147,7 @@ export class Supervisor {
     this.expireGrants();
     this.expireWaits();
     this.sweepAnswers();
+    sweepSlots(this.s, this.now());
     let names: string[];
     try {
       names = fs.readdirSync(this.s.queue);
@@ -1085,6 +1157,7 @@ export class Supervisor {
     for (const name of names) {
       const entry = classifyQueueFile(name);
       const file = path.join(this.s.queue, name);
+      if (entry?.kind === 'ready') this.scheduleDrain(); // a marker no watcher reported
       if (entry?.kind === 'pending') {
         const pending = readJsonFile<Pending>(file);
         if (pending && typeof pending.hook_pid === 'number' && pidAlive(pending.hook_pid)) continue;
@@ -1128,4 +1201,48 @@ export function oneLineSummary(tool: string, input: Record<string, unknown>, max
       : (input.file_path ?? input.notebook_path ?? input.url ?? input.pattern ?? input.prompt);
   const text = (typeof pick === 'string' ? pick : JSON.stringify(input)).replace(/\s+/g, ' ').trim();
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+// Writes one line to a FIFO without blocking; false when nobody holds it open (or it is not a FIFO).
+function writeLine(fifo: string, line: string): boolean {
+  let fd: number;
+  try {
+    if (!fs.lstatSync(fifo).isFIFO()) return false;
+    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    fs.writeSync(fd, line);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
 }

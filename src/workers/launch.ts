@@ -23,6 +23,7 @@ import { canonicalDir, isTrusted, trustDir } from './trust.js';
 import { buildWorkerEnv, hooksDisabledBy, writeEnvFile } from './worker-env.js';
 import { countLines, waitForEvent } from './events.js';
 import { startDaemon } from '../gate/run-supervisor.js';
+import { createSlots } from '../gate/slots.js';
 
 export interface LaunchOptions {
   name: string;
@@ -124,6 +125,7 @@ export async function launchWorker(
     invocation: process.argv.slice(2),
   };
   saveWorker(s, rec);
+  await createSlots(s, workerId);
 
   const term =
     (await tmux.run(['show-options', '-gv', 'default-terminal'])).stdout.trim() || 'screen-256color';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ToolgateError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fsx.js';
 import type { StatePaths } from '../core/state.js';
+import { removeSlots } from '../gate/slots.js';
 
 export const WorkerRecordSchema = z.object({
   v: z.literal(1),
@@ -94,6 +95,7 @@ export function listWorkers(state: StatePaths): WorkerRecord[] {
 
 export function removeWorker(state: StatePaths, workerId: string): void {
   fs.rmSync(recordPath(state, workerId), { force: true });
+  removeSlots(state, workerId);
 }
 
 // Finds a worker by session id or by name; a name shared by several records is ambiguous.

@@ -46,17 +46,30 @@ function runGate(input: string, env: Record<string, string> = {}) {
   });
 }
 
-// Resolves with the pending file once the hook publishes it.
+// Resolves with the pending call's file once the hook marks it complete (`<call>.<pid>-<us>.tool-ready`): the
+// temp file the supervisor would publish. This test plays the supervisor.
 function pendingFile(): Promise<string> {
   const q = path.join(state, 'queue');
-  const file = path.join(q, `${CALL}.tool-pending`);
+  const find = () => {
+    const m = fs
+      .readdirSync(q)
+      .map((f) => new RegExp(`^${CALL.replace('.', '\\.')}\\.(\\d+)-(\\d+)\\.tool-ready$`).exec(f))
+      .find(Boolean);
+    return m ? path.join(q, `.gate.${m[1]}.${m[2]}.tmp`) : undefined;
+  };
   return new Promise((resolve) => {
     const w = fs.watch(q, () => {
-      if (fs.existsSync(file)) {
+      const file = find();
+      if (file) {
         w.close();
         resolve(file);
       }
     });
+    const now = find();
+    if (now) {
+      w.close();
+      resolve(now);
+    }
   });
 }
 
@@ -170,6 +183,38 @@ describe('gate hook', () => {
       permissionDecision: 'allow',
       permissionDecisionReason: 'split',
     });
+  });
+
+  it('answers through a claimed slot of its worker pool, or through a FIFO of its own when all are taken', async () => {
+    const slots = path.join(state, 'slots');
+    fs.mkdirSync(slots, { mode: 0o700 });
+    const fifo = (k: number) => path.join(slots, `w-00000001.${k}.fifo`);
+    await execa('mkfifo', ['-m', '600', ...Array.from({ length: 10 }, (_, k) => fifo(k))]);
+    const line = (decision: string) =>
+      `${CALL} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"${decision}","permissionDecisionReason":"r"}}\n`;
+
+    // Slot 0 is taken: the hook moves on to slot 1 and writes its pid in that lock.
+    fs.writeFileSync(path.join(slots, 'w-00000001.0.lock'), '1\n');
+    let published = pendingFile();
+    let run = runGate(PAYLOAD);
+    let pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
+    expect(pending.slot).toBe(1);
+    expect(fs.readFileSync(path.join(slots, 'w-00000001.1.lock'), 'utf8')).toBe(`${pending.hook_pid}\n`);
+    expect(fs.existsSync(path.join(state, 'queue', `${CALL}.fifo`))).toBe(false);
+    fs.appendFileSync(fifo(1), line('allow'));
+    expect(decisionOf((await run).stdout).permissionDecision).toBe('allow');
+    // The lock stays after the hook exits: only the supervisor frees a slot.
+    expect(fs.existsSync(path.join(slots, 'w-00000001.1.lock'))).toBe(true);
+
+    // Every slot taken: a FIFO of its own, named after the call, and no slot in the pending file.
+    for (let k = 0; k < 10; k++) fs.writeFileSync(path.join(slots, `w-00000001.${k}.lock`), '1\n');
+    for (const f of fs.readdirSync(path.join(state, 'queue'))) fs.rmSync(path.join(state, 'queue', f));
+    published = pendingFile();
+    run = runGate(PAYLOAD);
+    pending = JSON.parse(fs.readFileSync(await published, 'utf8'));
+    expect(pending.slot).toBeUndefined();
+    fs.appendFileSync(path.join(state, 'queue', `${CALL}.fifo`), line('deny'));
+    expect(decisionOf((await run).stdout).permissionDecision).toBe('deny');
   });
 
   it('publishes inputs larger than the builtin read (head finishes them) with the right call id', async () => {
