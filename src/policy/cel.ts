@@ -3,6 +3,7 @@ import type { ParseError } from '@marcbachmann/cel-js';
 import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
 import type { CallInput } from './types.js';
 import type { SimpleCommand } from '../shell/types.js';
+import { compileDecider, type Decider } from './cel-decide.js';
 import { checkRegexSafety } from './regex-safety.js';
 import { LIMITS } from './schema.js';
 
@@ -125,14 +126,11 @@ export interface CelProgram {
   /** True when the expression reads no variable and evaluates to false: the rule can never match. */
   constantFalse: boolean;
   /**
-   * A cheap, exact test run before the condition: true when a top-level conjunct is certainly false for this call and
-   * command, so the condition is false without running it; null when no conjunct has a recognised form.
+   * Decides the condition without cel-js when the parts it needs have forms read exactly in JavaScript (see
+   * cel-decide.ts): TRUE or FALSE as cel-js would answer, else UNKNOWN; null when no part has such a form.
    */
-  refute: Refuter | null;
+  decide: Decider | null;
 }
-
-/** Returns true only when the condition certainly evaluates to false (never when it would be true or fail). */
-export type Refuter = (call: CallInput, command: SimpleCommand | undefined) => boolean;
 
 // Parses, bounds and type-checks one condition; returns the program or the first error (never throws).
 export function compileCel(source: string): { program?: CelProgram; error?: CelCompileError } {
@@ -189,7 +187,7 @@ export function compileCel(source: string): { program?: CelProgram; error?: CelC
       ),
     };
   }
-  return { program: { source, run, constantFalse: isConstantFalse(run), refute: buildRefuter(run.ast) } };
+  return { program: { source, run, constantFalse: isConstantFalse(run), decide: compileDecider(run.ast) } };
 }
 
 function err(code: CelCompileError['code'], message: string, offset: number, hint: string): CelCompileError {
@@ -266,133 +264,6 @@ function isConstantFalse(run: ParseResult): boolean {
   } catch {
     return false;
   }
-}
-
-// Refuters for the top-level conjuncts of a condition. CEL's && is false as soon as either side is false, even when
-// the other side fails (false && error == false), so one certainly-false conjunct decides the whole condition.
-// Recognised conjuncts, each read exactly as cel-js reads it (only plain values; anything else is left to CEL):
-//   tool == "x", tool != "x", command.name == "x", command.name != "x", tool/command.name in ["x", ...],
-//   has(input.f), size(input.f) > N, size(input.f) >= N (also input.f.size()): size counts code points, never
-//   more than the string's UTF-16 length, so a string no longer than N cannot have a size above N.
-function buildRefuter(root: ASTNode): Refuter | null {
-  const conjuncts: ASTNode[] = [];
-  const collect = (n: ASTNode): void => {
-    if (n.op === '&&') {
-      for (const side of n.args as ASTNode[]) collect(side);
-    } else conjuncts.push(n);
-  };
-  collect(root);
-  const tests = conjuncts.map(refuterFor).filter((t): t is Refuter => t !== null);
-  if (tests.length === 0) return null;
-  if (tests.length === 1) return tests[0] as Refuter;
-  return (call, command) => {
-    for (const t of tests) if (t(call, command)) return true;
-    return false;
-  };
-}
-
-type StringRead = (call: CallInput, command: SimpleCommand | undefined) => unknown;
-
-// `tool` or `command.name` (the command of the unit; "" for a unit without one, as EMPTY_COMMAND).
-function stringVariable(n: ASTNode): StringRead | null {
-  if (n.op === 'id' && n.args === 'tool') return (call) => call.tool;
-  if (n.op === '.' && isId(n.args, 'command', 'name'))
-    return (_call, command) => (command ? command.name : '');
-  return null;
-}
-
-function isId(args: unknown, variable: string, field?: string): boolean {
-  const [obj, key] = args as [ASTNode, unknown];
-  return obj.op === 'id' && obj.args === variable && (field === undefined || key === field);
-}
-
-// The field `input.f` when the node is exactly that, else undefined.
-function inputField(n: ASTNode | undefined): string | undefined {
-  if (!n || n.op !== '.' || !isId(n.args, 'input')) return undefined;
-  const key = (n.args as [ASTNode, unknown])[1];
-  return typeof key === 'string' ? key : undefined;
-}
-
-// The value cel-js reads for input.f: a map is a plain object (or one without prototype); own properties only.
-function readInput(input: unknown, field: string): { map: boolean; value: unknown } {
-  if (typeof input !== 'object' || input === null) return { map: false, value: undefined };
-  const ctor = (input as { constructor?: unknown }).constructor;
-  if (ctor !== undefined && ctor !== Object) return { map: false, value: undefined };
-  return {
-    map: true,
-    value: Object.prototype.hasOwnProperty.call(input, field)
-      ? (input as Record<string, unknown>)[field]
-      : undefined,
-  };
-}
-
-function stringLiteral(n: ASTNode | undefined): string | undefined {
-  return n && n.op === 'value' && typeof n.args === 'string' ? n.args : undefined;
-}
-
-function refuterFor(n: ASTNode): Refuter | null {
-  const args = n.args as ASTNode[];
-  if (n.op === '==' || n.op === '!=') {
-    const [l, r] = args;
-    if (!l || !r) return null;
-    let read = stringVariable(l);
-    let lit = stringLiteral(r);
-    if (!read) {
-      read = stringVariable(r);
-      lit = stringLiteral(l);
-    }
-    if (!read || lit === undefined) return null;
-    const get = read;
-    return n.op === '=='
-      ? (call, command) => {
-          const v = get(call, command);
-          return typeof v === 'string' && v !== lit;
-        }
-      : (call, command) => get(call, command) === lit;
-  }
-  if (n.op === 'in') {
-    const [l, r] = args;
-    const read = l ? stringVariable(l) : null;
-    if (!read || !r || r.op !== 'list') return null;
-    const items = (r.args as ASTNode[]).map(stringLiteral);
-    if (items.some((x) => x === undefined)) return null;
-    const set = new Set(items as string[]);
-    return (call, command) => {
-      const v = read(call, command);
-      return typeof v === 'string' && !set.has(v);
-    };
-  }
-  if (n.op === 'call' && (n.args as [string, ASTNode[]])[0] === 'has') {
-    const [, params] = n.args as [string, ASTNode[]];
-    const field = params.length === 1 ? inputField(params[0]) : undefined;
-    if (field === undefined) return null;
-    return (call) => {
-      const r = readInput(call.input, field);
-      return r.map && r.value === undefined;
-    };
-  }
-  if (n.op === '>' || n.op === '>=') {
-    const [l, r] = args;
-    if (!l || !r || r.op !== 'value' || typeof r.args !== 'bigint') return null;
-    let field: string | undefined;
-    if (l.op === 'call') {
-      const [name, params] = l.args as [string, ASTNode[]];
-      if (name === 'size' && params.length === 1) field = inputField(params[0]);
-    } else if (l.op === 'rcall') {
-      const [name, receiver, params] = l.args as [string, ASTNode, ASTNode[]];
-      if (name === 'size' && params.length === 0) field = inputField(receiver);
-    }
-    if (field === undefined) return null;
-    const n0 = r.args;
-    const limit = n0 > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(n0);
-    const strict = n.op === '>';
-    return (call) => {
-      const { value } = readInput(call.input, field);
-      if (typeof value !== 'string') return false;
-      return strict ? value.length <= limit : value.length < limit;
-    };
-  }
-  return null;
 }
 
 /** The activation, built at most once per evaluation (only when a condition is reached). */

@@ -1,5 +1,6 @@
 // Pure, synchronous evaluation: every rule against every unit; the strictest match wins; the trace keeps them all.
-import { buildActivation, runCel, type CelActivation } from './cel.js';
+import { buildActivation, runCel, type CelActivation, type CelProgram } from './cel.js';
+import { FALSE, TRUE, UNKNOWN } from './cel-decide.js';
 import type { CompiledPolicy, CompiledRule, EscalationSpec, Unit } from './model.js';
 import { rankOf, stricter } from './model.js';
 import { writeReason } from './reason.js';
@@ -185,20 +186,18 @@ function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelStat
   }
   let byCondition: string | null = null;
   if (rule.when) {
-    // Exact shortcut: a conjunct that is certainly false makes the condition false without running it.
-    if (rule.when.refute?.(call, unit.command)) return null;
-    if (!cel.activation) {
-      const built = buildActivation(call);
-      cel.activation = built.base;
-      cel.commands = built.commands;
-    }
-    try {
-      if (!runCel(rule.when, cel.activation, unit.index, cel.commands)) return null;
-      byCondition = `condition ${clip(rule.when.source)} is true`;
-    } catch (e) {
-      // Fail closed: a condition that errors never allows, and makes deny/escalate rules match.
-      if (rule.verdict === 'allow' || rule.overrides.length > 0) return null;
-      byCondition = `condition ${clip(rule.when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`;
+    // Exact shortcut: forms read in plain JavaScript answer as cel-js would; the rest runs in cel-js.
+    const known = rule.when.decide ? rule.when.decide(call, unit.command) : UNKNOWN;
+    if (known === FALSE) return null;
+    if (known === TRUE) byCondition = `condition ${clip(rule.when.source)} is true`;
+    else {
+      if (!cel.activation) {
+        const built = buildActivation(call);
+        cel.activation = built.base;
+        cel.commands = built.commands;
+      }
+      byCondition = runCondition(rule, rule.when, cel, unit);
+      if (!byCondition) return null;
     }
   }
   const because: string[] = [];
@@ -208,6 +207,18 @@ function matchRule(rule: CompiledRule, call: CallInput, unit: Unit, cel: CelStat
   if (byCondition) because.push(byCondition);
   if (because.length === 0) because.push(`tool ${call.tool}`);
   return because;
+}
+
+// Runs a condition in cel-js: why it holds, or null. Fail closed: a condition that errors never allows, and makes
+// deny/escalate rules match.
+function runCondition(rule: CompiledRule, when: CelProgram, cel: CelState, unit: Unit): string | null {
+  try {
+    if (!runCel(when, cel.activation as CelActivation, unit.index, cel.commands)) return null;
+    return `condition ${clip(when.source)} is true`;
+  } catch (e) {
+    if (rule.verdict === 'allow' || rule.overrides.length > 0) return null;
+    return `condition ${clip(when.source)} failed (${clip((e as Error).message.split('\n')[0] ?? '')}); treated as matched`;
+  }
 }
 
 function matchPaths(rule: CompiledRule, call: CallInput, unit: Unit): string | null {
