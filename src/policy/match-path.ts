@@ -44,16 +44,38 @@ export function compilePathGlobs(globs: readonly string[]): PathTest {
 const GLOB_OPTIONS = { dot: true, nonegate: true };
 
 // Any of the globs matches: the same answer as picomatch(globs, GLOB_OPTIONS)(p), which for these options is "" never,
-// the glob's own text always, else the glob's regex; built from the regexes directly so a test allocates nothing.
+// the glob's own text always, else the glob's regex; built from the regexes directly so a test allocates nothing, and
+// a path without the glob's required literal (see requiredLiteral) skips the regex.
 // (On Windows picomatch also rewrites backslashes first, so there it is used as it is.)
 export function globTest(globs: string[]): (p: string) => boolean {
   if (process.platform === 'win32') return picomatch(globs, GLOB_OPTIONS);
-  const regexes = globs.map((g) => picomatch.makeRe(g, GLOB_OPTIONS));
+  const tests = globs.map((glob) => ({
+    glob,
+    literal: requiredLiteral(glob),
+    regex: picomatch.makeRe(glob, GLOB_OPTIONS),
+  }));
   return (p) => {
     if (p === '') return false;
-    for (let i = 0; i < globs.length; i++) if (p === globs[i] || (regexes[i] as RegExp).test(p)) return true;
+    for (const t of tests)
+      if (p === t.glob || ((t.literal === '' || p.includes(t.literal)) && t.regex.test(p))) return true;
     return false;
   };
+}
+
+// The longest run of letters, digits and "_" that every path the glob matches contains: taken only before the first
+// character that opens or closes a group or escapes ([ ] { } ( ) | \), where every such run is plain text (glob
+// characters * ? ! + @ and the rest only break runs). "" when there is none.
+export function requiredLiteral(glob: string): string {
+  let best = '';
+  let run = '';
+  for (const ch of glob) {
+    if ('[]{}()|\\'.includes(ch)) break;
+    if (/[A-Za-z0-9_]/.test(ch)) {
+      run += ch;
+      if (run.length > best.length) best = run;
+    } else run = '';
+  }
+  return best;
 }
 
 interface RelTest {
