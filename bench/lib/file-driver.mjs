@@ -3,8 +3,9 @@
 // by a Node driver that does exactly what the hook does, without the process:
 //   1. a FIFO (made ahead of time with mkfifo in a staging directory, renamed into the queue as <id>.fifo) opened
 //      read-write, as the hook's `exec 3<>"$fifo"`;
-//   2. the pending JSON, byte for byte the hook's format, written to queue/.gate.*.tmp and renamed to
-//      <sid>.<tuid>.tool-pending (the publish);
+//   2. the pending JSON, byte for byte the hook's format, written to queue/.gate.<pid>.<n>.tmp, then published by
+//      the empty marker <sid>.<tuid>.<pid>-<n>.tool-ready (the supervisor links the temp file to .tool-pending);
+//      the driver's calls use their own FIFO, as the hook does when every answer slot of its worker is taken;
 //   3. the decision line `<id> {...}` read from the FIFO (epoll through a net.Socket, no thread pool).
 import fs from 'node:fs';
 import net from 'node:net';
@@ -98,13 +99,14 @@ export async function makeFifos(dir, n) {
   }
 }
 
+let seq = 1; // temp file and ready marker numbers, unique in this process
+
 /** Node driver: one call through the file protocol; resolves with the decision line and its timings (µs). */
 export class FileDriver {
   constructor(stateDir, fifoDir) {
     this.queue = path.join(stateDir, 'queue');
     this.fifoDir = fifoDir;
     this.nextFifo = 0;
-    this.n = 0;
   }
 
   call(worker, { callId, payload }, timeoutMs = 60_000) {
@@ -112,7 +114,8 @@ export class FileDriver {
     fs.renameSync(path.join(this.fifoDir, String(this.nextFifo++)), fifo);
     const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
     const sock = new net.Socket({ fd, readable: true, writable: false });
-    const tmp = path.join(this.queue, `.gate.${process.pid}.${this.n++}.tmp`);
+    const n = seq++;
+    const tmp = path.join(this.queue, `.gate.${process.pid}.${n}.tmp`);
     return new Promise((resolve, reject) => {
       let buf = '';
       let publishUs = 0;
@@ -142,7 +145,9 @@ export class FileDriver {
       const body = `{"v":1,"worker_id":"${worker.workerId}","worker":"${worker.name}","hook_pid":${process.pid},"ts_us":${ts},"deadline_us":${ts + 1_860_000_000},"payload":${payload}}\n`;
       fs.writeFileSync(tmp, body, { mode: 0o600 });
       publishUs = nowUs();
-      fs.renameSync(tmp, path.join(this.queue, `${callId}.tool-pending`));
+      fs.closeSync(
+        fs.openSync(path.join(this.queue, `${callId}.${process.pid}-${n}.tool-ready`), 'wx', 0o600),
+      );
     });
   }
 }
