@@ -39,5 +39,6 @@ export function assemblePolicy(layers: CompiledLayer[], opts: { observe?: boolea
     observe: opts.observe === true || ordered.some((l) => l.observe),
     escalation,
     byTool: new Map(),
+    byCommand: new Map(),
   };
 }

@@ -7,7 +7,7 @@ import { compileCommandPatterns, prefixWords } from './match-command.js';
 import { compilePathGlobs, splitGlob } from './match-path.js';
 import type { CompiledRule, EscalationSpec, RateSpec } from './model.js';
 import { checkRegexSafety } from './regex-safety.js';
-import type { EscalationDoc, RateDoc, RuleDoc } from './schema.js';
+import type { CommandPatternDoc, EscalationDoc, RateDoc, RuleDoc } from './schema.js';
 import { toMillis } from './schema.js';
 import type { SourceFile } from './source.js';
 import { compileToolMatcher, FILE_TOOLS, isMcpPattern, suggestTool } from './tools.js';
@@ -114,6 +114,7 @@ export function compileRule(rule: RuleDoc, index: number, ctx: RuleContext): Com
       ? compileToolMatcher(toolList)
       : defaultToolScope(rule.commands !== undefined, pathsGiven),
     commands: rule.commands ? compileCommandPatterns(rule.commands) : null,
+    commandNames: rule.commands ? commandNames(rule.commands) : null,
     paths: pathsGiven
       ? {
           include: rule.paths ? compilePathGlobs(rule.paths) : null,
@@ -129,6 +130,18 @@ export function compileRule(rule: RuleDoc, index: number, ctx: RuleContext): Com
     rate: toRate(rule.rate),
     escalation: toEscalation(rule.escalate, ctx.escalation),
   };
+}
+
+// The command names a rule's patterns can match: the first words of its argv prefixes, or null when any pattern is a
+// regex or starts with "*".
+function commandNames(patterns: readonly CommandPatternDoc[]): ReadonlySet<string> | null {
+  const names = new Set<string>();
+  for (const p of patterns) {
+    const head = prefixWords(p)?.[0];
+    if (typeof head !== 'string' || head === '*') return null;
+    names.add(head);
+  }
+  return names;
 }
 
 // Without `tools:`, a rule with commands applies to Bash, one with paths to the file tools and Bash, else to all.

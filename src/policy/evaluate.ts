@@ -40,7 +40,10 @@ export function evaluate(policy: CompiledPolicy, call: CallInput, rates: RateFac
 
   for (const unit of units) {
     const matches: Match[] = [];
-    for (const rule of candidates) {
+    const rules = unit.command
+      ? rulesForCommand(policy, call.tool, candidates, unit.command.name)
+      : candidates;
+    for (const rule of rules) {
       const because = matchRule(rule, call, unit, cel);
       if (because)
         matches.push({ rule, verdict: applyRate(rule, call, rates, rateMemo, rateKeys, because), because });
@@ -162,6 +165,26 @@ function rulesFor(policy: CompiledPolicy, tool: string): CompiledRule[] {
   if (!list) {
     list = policy.rules.filter((r) => r.tools === null || r.tools(tool));
     if (policy.byTool.size < 10_000) policy.byTool.set(tool, list);
+  }
+  return list;
+}
+
+// Of the rules for a tool, those whose command patterns can match a command name (same order); memoised like rulesFor.
+function rulesForCommand(
+  policy: CompiledPolicy,
+  tool: string,
+  candidates: CompiledRule[],
+  name: string,
+): CompiledRule[] {
+  let byName = policy.byCommand.get(tool);
+  if (!byName) {
+    byName = new Map();
+    if (policy.byCommand.size < 1_000) policy.byCommand.set(tool, byName);
+  }
+  let list = byName.get(name);
+  if (!list) {
+    list = candidates.filter((r) => r.commandNames === null || r.commandNames.has(name));
+    if (byName.size < 10_000) byName.set(name, list);
   }
   return list;
 }

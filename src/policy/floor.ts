@@ -177,6 +177,7 @@ function rule(
     reason,
     tools: null,
     commands: null,
+    commandNames: null,
     paths: null,
     when: null,
     custom,

@@ -48,6 +48,8 @@ export interface CompiledRule {
   /** null = every tool. */
   tools: ToolMatcher | null;
   commands: CommandTest | null;
+  /** The command names its command patterns can match (each an argv prefix with a fixed first word); null: any. */
+  commandNames: ReadonlySet<string> | null;
   paths: PathCondition | null;
   when: CelProgram | null;
   /** Built-in matchers (the floor); returns why it matched, or null. */
@@ -86,6 +88,8 @@ export interface CompiledPolicy {
   escalation: EscalationSpec;
   /** Memo of rules that can match a tool name (a pure cache; filled on first use per tool). */
   byTool: Map<string, CompiledRule[]>;
+  /** Memo of rules that can match a tool and then a command name (a pure cache, like byTool). */
+  byCommand: Map<string, Map<string, CompiledRule[]>>;
 }
 
 export const DEFAULT_ESCALATION: EscalationSpec = { to: 'human', timeoutSec: 600, onTimeout: 'deny' };
