@@ -87,6 +87,7 @@ function under(path: string, baseDir: string, t: RelTest): boolean {
   const b = baseDir.length > 1 && baseDir.endsWith('/') ? baseDir.slice(0, -1) : baseDir;
   if (path === b) return t.base;
   if (b === '/') return path.startsWith('/') && t.glob(path.slice(1));
-  if (!path.startsWith(b + '/')) return false;
+  // path starts with b + "/" (checked without building that string)
+  if (!path.startsWith(b) || path.charCodeAt(b.length) !== 47) return false;
   return t.glob(path.slice(b.length + 1));
 }

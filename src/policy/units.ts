@@ -52,17 +52,27 @@ export function splitUnits(call: CallInput): Units {
 }
 
 function inputWithinBounds(input: unknown): boolean {
-  let budget = CALL_LIMITS.inputBytes;
-  const walk = (v: unknown, depth: number): boolean => {
-    if (depth > CALL_LIMITS.inputDepth) return false;
-    if (typeof v === 'string') return (budget -= v.length) >= 0;
-    if (v === null || typeof v !== 'object') return (budget -= 8) >= 0;
-    if (Array.isArray(v)) return v.length <= CALL_LIMITS.inputArray && v.every((x) => walk(x, depth + 1));
-    for (const k in v) {
-      budget -= k.length;
-      if (!walk((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return spend(input, 0, CALL_LIMITS.inputBytes) >= 0;
+}
+
+// The byte budget left after v: negative once v is too large, -Infinity when it is too deep or holds too long an
+// array. Strings count their length, other scalars 8, keys their length; array holes are skipped.
+function spend(v: unknown, depth: number, budget: number): number {
+  if (depth > CALL_LIMITS.inputDepth) return -Infinity;
+  if (typeof v === 'string') return budget - v.length;
+  if (v === null || typeof v !== 'object') return budget - 8;
+  if (Array.isArray(v)) {
+    if (v.length > CALL_LIMITS.inputArray) return -Infinity;
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue;
+      budget = spend(v[i], depth + 1, budget);
+      if (budget < 0) return budget;
     }
-    return budget >= 0;
-  };
-  return walk(input, 0);
+    return budget;
+  }
+  for (const k in v) {
+    budget = spend((v as Record<string, unknown>)[k], depth + 1, budget - k.length);
+    if (budget < 0) return budget;
+  }
+  return budget;
 }
