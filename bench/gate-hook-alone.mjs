@@ -15,7 +15,8 @@
 // EPOCHREALTIME; plugin/ is not touched) against the fs.watch stub and reports where the hook's time goes, per
 // command (summed per call, median over calls). Tracing adds its own cost, so read the shares, not the total.
 //
-// usage: npm run build && node bench/gate-hook-alone.mjs [--calls N] [--trace M] [--json FILE]
+// usage: npm run build && node bench/gate-hook-alone.mjs [--calls N] [--trace M] [--trace-lines] [--json FILE]
+// (--trace-lines: the trace split per traced line instead of 'other builtins')
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -37,7 +38,7 @@ import {
   tempDir,
 } from './lib/common.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { calls: 200, trace: 30, json: '' });
+const opts = parseArgs(process.argv.slice(2), { calls: 200, trace: 30, json: '', 'trace-lines': false });
 const dir = tempDir('tg-hookalone-');
 const children = [];
 let supEnv;
@@ -263,9 +264,13 @@ async function traceGate(state, env, sessionId, calls) {
       const key = c.startsWith('w=')
         ? 'stdin copy block (printf + head -c + printf)'
         : (/^(mkfifo|mv|exec|read|kill)\b/.exec(c)?.[1] ??
-          (c.startsWith('[[') ? '[[ (regex)' : 'other builtins'));
+          (c.startsWith('[[')
+            ? '[[ (regex)'
+            : opts['trace-lines']
+              ? `  ${c.slice(0, 60)}`
+              : 'other builtins'));
       add(
-        key === 'read' && /-t 1 line/.test(c) ? 'read (waiting for the decision on the FIFO)' : key,
+        key === 'read' && /-t 1 -N 1 line/.test(c) ? 'read (waiting for the decision on the FIFO)' : key,
         (steps[j + 1].us - steps[j].us) / 1000,
       );
     }
