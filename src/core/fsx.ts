@@ -44,3 +44,13 @@ export function pidAlive(pid: number): boolean {
     return true; // no /proc: trust the signal probe
   }
 }
+
+// Removes a file if it is there: one unlink, and no exception for a file already gone (fs.rmSync stats first and
+// costs an exception object for a missing file, which shows on the supervisor's per-call path).
+export function removeFile(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}

@@ -35,6 +35,8 @@ export const NO_LOCKDOWN: LockdownState = { all: false, workers: [], names: {} }
 export function readLockdown(file: string): LockdownState {
   let text: string;
   try {
+    // Read on every call: a missing file (the usual case) is answered by a stat that throws nothing.
+    if (!fs.statSync(file, { throwIfNoEntry: false })) return { ...NO_LOCKDOWN };
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ...NO_LOCKDOWN };

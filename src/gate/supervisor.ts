@@ -4,7 +4,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import type { StatePaths } from '../core/state.js';
-import { readJsonFile, pidAlive, writeFileAtomic } from '../core/fsx.js';
+import { readJsonFile, pidAlive, removeFile, writeFileAtomic } from '../core/fsx.js';
 import { loadWorker, type WorkerRecord } from '../workers/registry.js';
 import type { Decision, HookPayload } from '../policy/types.js';
 import {
@@ -303,9 +303,11 @@ export class Supervisor {
     const file = `${ready.callId}.tool-pending`;
     const target = path.join(this.s.queue, file);
     const [sessionId, toolUseId] = ready.callId.split('.') as [string, string];
+    let published = true;
     try {
       fs.linkSync(temp, target);
     } catch (e) {
+      published = false;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && !sameFile(temp, target)) {
         // Another call already pending under this id: refuse the newcomer on its own channel.
@@ -330,9 +332,9 @@ export class Supervisor {
         return undefined; // left in place: the next drain or sweep tries again
       }
     }
-    fs.rmSync(temp, { force: true });
-    fs.rmSync(path.join(this.s.queue, ready.file), { force: true });
-    if (!fs.existsSync(target)) return undefined;
+    removeFile(temp);
+    removeFile(path.join(this.s.queue, ready.file));
+    if (!published && !fs.existsSync(target)) return undefined;
     return { kind: 'pending', file, callId: ready.callId, sessionId, toolUseId };
   }
 
@@ -1060,11 +1062,11 @@ export class Supervisor {
   }
 
   private cleanup(callId: string): void {
-    fs.rmSync(path.join(this.s.queue, `${callId}.tool-pending`), { force: true });
-    fs.rmSync(path.join(this.s.queue, `${callId}.fifo`), { force: true });
+    removeFile(path.join(this.s.queue, `${callId}.tool-pending`));
     const ch = this.channels.get(callId);
     this.channels.delete(callId);
     if (ch?.slot) releaseAfterExit(this.s, ch.slot.workerId, ch.slot.k, ch.slot.pid);
+    else removeFile(path.join(this.s.queue, `${callId}.fifo`));
   }
 
   // Logs and records an answer or revoke file that was not valid (it is never applied).

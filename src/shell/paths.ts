@@ -1,5 +1,5 @@
 // Resolves a path as written (relative, ~, $HOME, .., //, symlinks that exist) to one absolute path; never throws.
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Expands `~`, `~/x`, `$HOME`, `${HOME}` at the start of a path. Other `~user` forms are left as written. */
@@ -16,14 +16,17 @@ function resolveExisting(abs: string): string {
   let head = abs;
   const tail: string[] = [];
   for (let guard = 0; guard < 4096; guard++) {
+    let real: string | undefined;
     try {
-      const real = realpathSync.native(head);
-      return tail.length ? path.posix.join(real, ...tail.reverse()) : real;
+      // A stat first: a missing path (common: files about to be written) is answered without an exception.
+      if (statSync(head, { throwIfNoEntry: false })) real = realpathSync.native(head);
     } catch {
-      if (head === '/' || head === '') return abs;
-      tail.push(path.posix.basename(head));
-      head = path.posix.dirname(head);
+      real = undefined;
     }
+    if (real !== undefined) return tail.length ? path.posix.join(real, ...tail.reverse()) : real;
+    if (head === '/' || head === '') return abs;
+    tail.push(path.posix.basename(head));
+    head = path.posix.dirname(head);
   }
   return abs;
 }
