@@ -164,7 +164,13 @@ describe('corrupted protocol files', () => {
     const p = bash(w, 'git push origin main'); // escalates to a person (default policy)
     const h = runHook(e, w, p.json);
     await auditRecord(e, (a) => a.kind === 'escalation_opened' && a.call === p.callId);
-    const fifo = path.join(e.queue, `${p.callId}.fifo`);
+    // The hook's answer channel: the slot of its worker whose lock holds the hook's pid.
+    const slots = path.join(e.state, 'slots');
+    const lock = fs
+      .readdirSync(slots)
+      .find((f) => f.endsWith('.lock') && fs.readFileSync(path.join(slots, f), 'utf8') === `${h.pid}\n`);
+    expect(lock, 'the hook holds a slot').toBeDefined();
+    const fifo = path.join(slots, lock!.replace(/\.lock$/, '.fifo'));
     const fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     const prefix = `${p.callId} {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":`;
     fs.writeSync(fd, 'garbage line\n');
@@ -399,6 +405,13 @@ describe('1,000 calls across 10 workers', () => {
     for (const c of results) expect(byCall.get(c.callId), c.callId).toBe(1);
     expect(decisions).toHaveLength(1000);
     await emptyQueue(e);
+    // Every answer slot is free again once its hook has exited (the supervisor removes the locks).
+    await until(
+      path.join(e.state, 'slots'),
+      () => !fs.readdirSync(path.join(e.state, 'slots')).some((f) => f.endsWith('.lock')),
+      10_000,
+      'no slot lock left',
+    );
     expect(processesOf(e, [pid])).toEqual([]);
     expect(fs.readdirSync(`/proc/${pid}/fd`).length).toBeLessThanOrEqual(fdsBefore + 2);
     const esc = path.join(e.state, 'escalations.json'); // written once an escalation opens; none should have

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
+import { createSlots } from '../../src/gate/slots.js';
+import { statePaths } from '../../src/core/state.js';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const TOOLGATE = path.join(ROOT, 'bin/toolgate.js');
@@ -35,7 +37,7 @@ export interface Env {
   close(): Promise<void>;
 }
 
-const SUBDIRS = ['queue', 'answers', 'workers', 'events', 'audit'];
+const SUBDIRS = ['queue', 'answers', 'slots', 'workers', 'events', 'audit'];
 
 // A private temp dir with a state directory and `n` simulated workers. `beforeSubdirs` runs after the state root
 // exists and before its subdirectories are made (e.g. to mount a tmpfs there).
@@ -62,6 +64,7 @@ export async function createEnv(
     const w = { workerId: randomUUID(), name: `sim${i}`, cwd: path.join(dir, `ws${i}`) };
     fs.mkdirSync(w.cwd);
     writeWorkerRecord(state, w);
+    await createSlots(statePaths(state), w.workerId); // as `toolgate launch` does
     workers.push(w);
   }
   const toolgate = async (args: string[]) => {
