@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { execa } from 'execa';
 import { startScriptedModel, type Script, type ScriptedModel } from '../../src/model/scripted-model.js';
+import { trustDir } from '../../src/workers/trust.js';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -108,6 +109,9 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
         j.projects = j.projects ?? {};
         j.projects[real] = { ...(j.projects[real] ?? {}), hasTrustDialogAccepted: true };
         fs.writeFileSync(claudeJson, JSON.stringify(j));
+        // A running worker may rewrite ~/.claude.json from its own copy and drop the entry just written: trusted
+        // for toolgate too, launch answers the trust dialog should it show after all.
+        trustDir(env, real);
       }
       return real;
     },
