@@ -78,6 +78,8 @@ export type QueueEntry =
   /** `<call id>.<hook pid>-<hook ts_us>.tool-ready`: the hook's temp file `.gate.<pid>.<ts_us>.tmp` is complete. */
   | { kind: 'ready'; file: string; callId: string; temp: string }
   | { kind: 'event'; file: string }
+  /** `<us>-<pid>.event-ready`: the event hook's temp file `.event.<pid>.<us>.tmp` is complete. */
+  | { kind: 'event-ready'; file: string; temp: string; event: string }
   | { kind: 'failclosed'; file: string };
 
 // Classifies a queue file name; undefined for temp files and anything else.
@@ -104,6 +106,14 @@ export function classifyQueueFile(name: string): QueueEntry | undefined {
     };
   }
   if (name.endsWith('.event')) return { kind: 'event', file: name };
+  const ev = /^(\d{1,20})-(\d{1,10})\.event-ready$/.exec(name);
+  if (ev)
+    return {
+      kind: 'event-ready',
+      file: name,
+      temp: `.event.${ev[2]}.${ev[1]}.tmp`,
+      event: `${ev[1]}-${ev[2]}.event`,
+    };
   if (name.endsWith('.failclosed')) return { kind: 'failclosed', file: name };
   return undefined;
 }

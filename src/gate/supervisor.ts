@@ -220,6 +220,7 @@ export class Supervisor {
     for (const name of names) {
       let entry = classifyQueueFile(name);
       if (entry?.kind === 'ready') entry = this.publish(entry);
+      else if (entry?.kind === 'event-ready') entry = this.publishEvent(entry);
       if (!entry) continue;
       if (entry.kind === 'pending' && (this.handled.has(entry.callId) || this.escalations.has(entry.callId)))
         continue;
@@ -258,7 +259,7 @@ export class Supervisor {
   }
 
   private load(entry: QueueEntry): Loaded | undefined {
-    if (entry.kind === 'ready') return undefined; // published first (drain)
+    if (entry.kind === 'ready' || entry.kind === 'event-ready') return undefined; // published first (drain)
     const file = path.join(this.s.queue, entry.file);
     let text: string;
     try {
@@ -336,6 +337,22 @@ export class Supervisor {
     removeFile(path.join(this.s.queue, ready.file));
     if (!published && !fs.existsSync(target)) return undefined;
     return { kind: 'pending', file, callId: ready.callId, sessionId, toolUseId };
+  }
+
+  // An event the event hook marked complete: its temp file becomes `<us>-<pid>.event`, and the marker goes.
+  private publishEvent(ready: Extract<QueueEntry, { kind: 'event-ready' }>): QueueEntry | undefined {
+    try {
+      fs.renameSync(path.join(this.s.queue, ready.temp), path.join(this.s.queue, ready.event));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.opts.logger.error({ err: e, file: ready.file }, 'cannot publish a spooled event');
+        return undefined; // left in place: the next drain or sweep tries again
+      }
+    }
+    removeFile(path.join(this.s.queue, ready.file));
+    return fs.existsSync(path.join(this.s.queue, ready.event))
+      ? { kind: 'event', file: ready.event }
+      : undefined;
   }
 
   // The answer channel a pending file names, read leniently so that even an invalid call is answered at once.
@@ -1159,7 +1176,7 @@ export class Supervisor {
     for (const name of names) {
       const entry = classifyQueueFile(name);
       const file = path.join(this.s.queue, name);
-      if (entry?.kind === 'ready') this.scheduleDrain(); // a marker no watcher reported
+      if (entry?.kind === 'ready' || entry?.kind === 'event-ready') this.scheduleDrain(); // a marker no watcher reported
       if (entry?.kind === 'pending') {
         const pending = readJsonFile<Pending>(file);
         if (pending && typeof pending.hook_pid === 'number' && pidAlive(pending.hook_pid)) continue;
