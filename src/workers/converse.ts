@@ -1,4 +1,5 @@
 // One exchange with a worker: send a prompt, wait for the end of that turn, return the reply.
+import fs from 'node:fs';
 import { ToolgateError } from '../core/errors.js';
 import type { StatePaths } from '../core/state.js';
 import { readEvents, waitForEvent, type NumberedEvent } from './events.js';
@@ -6,7 +7,13 @@ import type { WorkerRecord } from './registry.js';
 import { watchFile } from './file-watch.js';
 import { sendPrompt } from './send.js';
 import { readTranscriptIfAny, transcriptOf } from './status.js';
-import { finalAssistantText, lastTurn, renderTurnMarkdown, turnInterrupted } from './transcript.js';
+import {
+  finalAssistantText,
+  lastTurn,
+  parseTranscript,
+  renderTurnMarkdown,
+  turnInterrupted,
+} from './transcript.js';
 
 export interface ConverseOptions {
   timeoutMs: number;
@@ -16,18 +23,20 @@ export interface ConverseOptions {
 const TURN_END = new Set(['stop', 'stop_failure', 'session_end']);
 
 // Waits for the end of the turn that started after `baseline`: stop, stop_failure, session_end, or an interrupt.
+// The transcript is read from `transcriptBytesAtSend` on: only what this turn wrote, so a long session's transcript
+// is not parsed again on every change (that held up the reply now and then).
 export async function waitForTurnEnd(
   rec: WorkerRecord,
   baseline: number,
   timeoutMs: number,
-  transcriptSizeAtSend: number,
+  transcriptBytesAtSend: number,
 ): Promise<NumberedEvent | 'interrupted'> {
   const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
   let interrupted = false;
   const check = (): NumberedEvent | undefined => {
-    const records = readTranscriptIfAny(transcript);
-    if (records.length <= transcriptSizeAtSend) return undefined;
-    const turn = lastTurn(records.slice(transcriptSizeAtSend));
+    const records = transcript ? parseTranscript(completeLinesFrom(transcript, transcriptBytesAtSend)) : [];
+    if (!records.length) return undefined;
+    const turn = lastTurn(records);
     if (turn && turnInterrupted(turn)) {
       interrupted = true;
       return { line: -1, event: { seq: -1, ts: new Date().toISOString(), event: 'stop' } };
@@ -73,7 +82,7 @@ export async function converse(
   o: ConverseOptions,
 ): Promise<string> {
   const transcript = transcriptOf(readEvents(rec.events_file).map((e) => e.event));
-  const sizeAtSend = readTranscriptIfAny(transcript).length;
+  const bytesAtSend = fileSize(transcript);
   const started = Date.now();
   const sent = await sendPrompt(s, rec, text, {
     queue: false,
@@ -84,7 +93,7 @@ export async function converse(
     rec,
     sent.baseline,
     Math.max(1, o.timeoutMs - (Date.now() - started)),
-    sizeAtSend,
+    bytesAtSend,
   );
   if (end === 'interrupted') {
     throw new ToolgateError('INTERNAL', `worker "${rec.name}"'s turn was interrupted before it finished`, {
@@ -125,4 +134,29 @@ export async function converse(
   if (last !== undefined && !/…\[cut \d+ chars\]$/.test(last)) return last;
   const turn = lastTurn(readTranscriptIfAny(path));
   return turn ? finalAssistantText(turn) : '';
+}
+
+function fileSize(file: string | undefined): number {
+  if (!file) return 0;
+  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+// The complete lines a file holds from byte `from` on ('' when there are none or it cannot be read).
+function completeLinesFrom(file: string, from: number): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size <= from) return '';
+    const buf = Buffer.alloc(size - from);
+    const n = fs.readSync(fd, buf, 0, buf.length, from);
+    const text = buf.subarray(0, n).toString('utf8');
+    return text.slice(0, text.lastIndexOf('\n') + 1);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
