@@ -1,16 +1,15 @@
 // The supervisor in-process: a decision it cannot record, a decider that throws, and a forged or mismatched
 // pending file all end in a deny written to the call's FIFO.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureState, type StatePaths } from '../../src/core/state.js';
+import type { StatePaths } from '../../src/core/state.js';
 import { Supervisor, type AuditSink } from '../../src/gate/supervisor.js';
 import type { Decider } from '../../src/gate/decider.js';
-import { saveWorker } from '../../src/workers/registry.js';
 import type { Decision } from '../../src/policy/types.js';
+import { stateWithWorker } from '../helpers/state.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;
@@ -100,23 +99,7 @@ async function decisionFrom(fd: number): Promise<{ id: string; decision: string;
 }
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-sup-'));
-  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
-  saveWorker(s, {
-    v: 1,
-    name: 'w1',
-    worker_id: WORKER_ID,
-    tmux_name: 'w1',
-    tmux_socket: null,
-    cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
-    started_at: new Date().toISOString(),
-    claude_bin: '/bin/true',
-    claude_version: '2.1.330',
-    policy: [],
-    observe: false,
-    invocation: [],
-  });
+  ({ dir, s } = stateWithWorker('tg-sup-', WORKER_ID));
 });
 
 afterEach(async () => {

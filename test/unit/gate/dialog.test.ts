@@ -1,16 +1,15 @@
 // Escalations to the worker's own dialog: the answer is read from the signals seen on the real CLI (2.1.330):
 // the transcript's accept/rejection marks and the PostToolUse event.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureState, type StatePaths } from '../../../src/core/state.js';
+import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { outcomeFromTranscriptLine } from '../../../src/gate/dialog.js';
-import { saveWorker } from '../../../src/workers/registry.js';
+import { stateWithWorker } from '../../helpers/state.js';
 
 // Trimmed records as Claude Code 2.1.330 wrote them (probe on the real binary: Yes, then No).
 const ACCEPTED = JSON.stringify({
@@ -141,25 +140,9 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-dlg-'));
-  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
+  ({ dir, s } = stateWithWorker('tg-dlg-', WORKER_ID, 'w2'));
   transcript = path.join(dir, 'transcript.jsonl');
   fs.writeFileSync(transcript, '{"type":"mode"}\n' + ACCEPTED.replace('toolu_yes', 'toolu_old') + '\n');
-  saveWorker(s, {
-    v: 1,
-    name: 'w2',
-    worker_id: WORKER_ID,
-    tmux_name: 'w2',
-    tmux_socket: null,
-    cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
-    started_at: new Date().toISOString(),
-    claude_bin: '/bin/true',
-    claude_version: '2.1.330',
-    policy: [],
-    observe: false,
-    invocation: [],
-  });
 });
 
 afterEach(async () => {

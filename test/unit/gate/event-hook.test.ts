@@ -1,15 +1,14 @@
 // The event hook as a real process against an in-process supervisor: it writes a temp file and a ready marker (no
 // process started); the supervisor publishes the event and records it in the worker's events file, in order.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ensureState, type StatePaths } from '../../../src/core/state.js';
+import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
-import { saveWorker } from '../../../src/workers/registry.js';
+import { stateWithWorker } from '../../helpers/state.js';
 
 const EVENT = path.resolve('plugin/hooks/event');
 const WORKER_ID = '00000000-0000-4000-8000-0000000000ee';
@@ -26,23 +25,7 @@ const never: Decider = {
 };
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-evhook-'));
-  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
-  saveWorker(s, {
-    v: 1,
-    name: 'w1',
-    worker_id: WORKER_ID,
-    tmux_name: 'w1',
-    tmux_socket: null,
-    cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
-    started_at: new Date().toISOString(),
-    claude_bin: '/bin/true',
-    claude_version: '2.1.330',
-    policy: [],
-    observe: false,
-    invocation: [],
-  });
+  ({ dir, s } = stateWithWorker('tg-evhook-', WORKER_ID));
   sup = new Supervisor({
     state: s,
     decider: never,

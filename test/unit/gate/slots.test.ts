@@ -2,16 +2,15 @@
 // pooled slot and its marker; the slot is freed only after its hook exits; an invalid call in a slot is denied at
 // once; a call marked while no supervisor ran is taken by the next one; the sweep frees locks of dead hooks.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureState, type StatePaths } from '../../../src/core/state.js';
+import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { SLOTS, createSlots, slotLock, sweepSlots } from '../../../src/gate/slots.js';
-import { saveWorker } from '../../../src/workers/registry.js';
+import { stateWithWorker } from '../../helpers/state.js';
 
 const GATE = path.resolve('plugin/hooks/gate');
 const WORKER_ID = '00000000-0000-4000-8000-0000000000aa';
@@ -90,24 +89,8 @@ async function start(): Promise<void> {
 
 beforeEach(async () => {
   records.length = 0;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-slots-'));
-  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
+  ({ dir, s } = stateWithWorker('tg-slots-', WORKER_ID));
   fs.writeFileSync(s.supervisorPid, `${process.pid}\n`); // the hook's liveness check sees this process
-  saveWorker(s, {
-    v: 1,
-    name: 'w1',
-    worker_id: WORKER_ID,
-    tmux_name: 'w1',
-    tmux_socket: null,
-    cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
-    started_at: new Date().toISOString(),
-    claude_bin: '/bin/true',
-    claude_version: '2.1.330',
-    policy: [],
-    observe: false,
-    invocation: [],
-  });
   await createSlots(s, WORKER_ID);
 });
 

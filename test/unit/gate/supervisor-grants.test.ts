@@ -2,17 +2,16 @@
 // next identical call through without asking (rule grant:<id>, decided_by person), expires on the clock and is
 // recorded; lockdown is recorded from the file and denies every call, including one already waiting.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureState, type StatePaths } from '../../../src/core/state.js';
+import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { grantsFile } from '../../../src/gate/grants.js';
-import { saveWorker } from '../../../src/workers/registry.js';
 import type { Decision } from '../../../src/policy/types.js';
+import { stateWithWorker } from '../../helpers/state.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;
@@ -126,24 +125,8 @@ function answer(id: string, a: Record<string, unknown>): void {
 }
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-supg-'));
-  s = ensureState({ TOOLGATE_STATE_DIR: path.join(dir, 'state') });
+  ({ dir, s } = stateWithWorker('tg-supg-', WORKER_ID));
   now = Date.now(); // the clock starts at real time (hook deadlines are real), then the tests move it on
-  saveWorker(s, {
-    v: 1,
-    name: 'w1',
-    worker_id: WORKER_ID,
-    tmux_name: 'w1',
-    tmux_socket: null,
-    cwd: dir,
-    events_file: path.join(s.events, `${WORKER_ID}.jsonl`),
-    started_at: new Date().toISOString(),
-    claude_bin: '/bin/true',
-    claude_version: '2.1.330',
-    policy: [],
-    observe: false,
-    invocation: [],
-  });
 });
 
 afterEach(async () => {
