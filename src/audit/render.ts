@@ -42,6 +42,10 @@ export function formatRecord(r: AuditRecord): string {
       return `${head}  ${r.worker ?? '?'}  ${oneLine(r.reason)}`;
     case 'answer_rejected':
       return `${head}  call=${r.call ?? '?'}  ${oneLine(r.reason)}`;
+    case 'call_rejected':
+      return `${head}  call=${r.call}  ${oneLine(r.reason)}`;
+    case 'hooks_disabled':
+      return `${head}  ${r.file}  stopped=${r.stopped.join(',') || 'none'}`;
     case 'supervisor_start':
     case 'supervisor_stop':
       return `${head}  pid=${r.pid}`;

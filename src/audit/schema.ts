@@ -140,6 +140,19 @@ export const recordBodySchema = z.discriminatedUnion('kind', [
     reason: z.string(),
   }),
   z.looseObject({
+    /** A call refused before any policy saw it (another call with its id was already pending). */
+    kind: z.literal('call_rejected'),
+    call: z.string(),
+    reason: z.string(),
+  }),
+  z.looseObject({
+    /** A settings file switched hooks off: every worker of the state directory was stopped. */
+    kind: z.literal('hooks_disabled'),
+    file: z.string(),
+    stopped: z.array(z.string()),
+    reason: z.string(),
+  }),
+  z.looseObject({
     kind: z.literal('supervisor_start'),
     pid: z.number().int(),
     version: z.string().optional(),

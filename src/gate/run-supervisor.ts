@@ -12,6 +12,7 @@ import { createPolicyDecider } from './policy-decider.js';
 import { openAuditLog } from '../audit/index.js';
 import { watchFile } from '../workers/file-watch.js';
 import { Notifier } from './notify.js';
+import { guardHooks } from './hooks-guard.js';
 
 export interface SuperviseOptions {
   policies: string[];
@@ -110,6 +111,18 @@ export async function runSupervisor(
     releaseSupervisorLock(s);
     throw e;
   }
+  const guard = guardHooks({
+    state: s,
+    env: process.env,
+    logger,
+    record: (rec) => {
+      try {
+        audit.append(rec);
+      } catch (err) {
+        logger.error({ err }, 'cannot record hooks_disabled');
+      }
+    },
+  });
   const code = await new Promise<number>((resolve) => {
     const stop = (sig: string) => {
       logger.info({ sig }, 'supervisor stopping');
@@ -119,6 +132,7 @@ export async function runSupervisor(
     process.once('SIGINT', () => stop('SIGINT'));
   });
   clearInterval(publisher);
+  guard.close();
   await sup.stop();
   await notifier.drain(3000);
   audit.append({ kind: 'supervisor_stop', pid: process.pid, decisions: sup.decisions, reason: 'signal' });

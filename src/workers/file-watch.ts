@@ -21,7 +21,11 @@ export function watchFile(file: string, onChange: () => void): Watch {
         if (name === null || name === base) onChange();
       });
       inner.on('error', () => onChange());
-      onChange(); // the directory (and maybe the file) may have appeared before the watch was set
+      // The directory (and maybe the file) may have appeared before the watch was set: look once more, after the
+      // caller's own code has run (a synchronous call here reached callers' variables before they were declared).
+      queueMicrotask(() => {
+        if (!closed) onChange();
+      });
       return;
     }
     let ancestor = path.dirname(dir);

@@ -3,7 +3,7 @@ import { ToolgateError } from '../core/errors.js';
 import type { StatePaths } from '../core/state.js';
 import { countLines, waitForEvent } from './events.js';
 import type { WorkerRecord } from './registry.js';
-import { hasSession, pasteText, sendKeys, tmuxOn } from './tmux.js';
+import { hasSession, paneTail, pasteText, sendKeys, tmuxOn } from './tmux.js';
 import { workerStatus } from './status.js';
 import { runningSupervisor } from '../gate/lock.js';
 
@@ -85,9 +85,10 @@ export async function sendPrompt(
     await sendKeys(tmux, rec.tmux_name, 'Enter');
   }
   if (busy) return { baseline, queued: true }; // a prompt queued mid-turn fires no user_prompt_submit of its own
+  const tail = await paneTail(tmux, rec.tmux_name).catch(() => '');
   throw new ToolgateError(
     'SEND_FAILED',
-    `worker "${rec.name}" did not confirm the prompt within ${o.submitTimeoutMs / 1000}s`,
+    `worker "${rec.name}" did not confirm the prompt within ${o.submitTimeoutMs / 1000}s${tail ? `\n--- last lines of its pane ---\n${tail}` : ''}`,
     {
       hint: `look at its screen: \`toolgate handoff ${rec.name}\``,
     },

@@ -131,11 +131,16 @@ export function parseEnvPairs(pairs: string[]): Record<string, string> {
   return out;
 }
 
+// The settings files a worker reads that can switch its hooks off: the user's (workers run with
+// `--setting-sources user`) and the managed settings.
+export function hookSettingsFiles(env: NodeJS.ProcessEnv): string[] {
+  const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME ?? '', '.claude');
+  return [path.join(configDir, 'settings.json'), '/etc/claude-code/managed-settings.json'];
+}
+
 // Settings that would switch every hook off (user or managed settings): launch refuses to start a worker then.
 export function hooksDisabledBy(env: NodeJS.ProcessEnv): string | undefined {
-  const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME ?? '', '.claude');
-  const candidates = [path.join(configDir, 'settings.json'), '/etc/claude-code/managed-settings.json'];
-  for (const file of candidates) {
+  for (const file of hookSettingsFiles(env)) {
     let json: unknown;
     try {
       json = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -45,6 +45,8 @@ export interface Rig {
   /** Launches a worker and returns its session id (throws with the command's stderr on failure). */
   launch(name: string, workdir: string, extra?: string[], env?: Record<string, string>): Promise<string>;
   tmux(args: string[]): Promise<RunResult>;
+  /** Resolves with a worker's screen once it shows `text` (polled: a screen has no change event); throws after `ms`. */
+  screenUntil(worker: string, text: string, ms?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -126,6 +128,16 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
       return (JSON.parse(r.stdout) as { session_id: string }).session_id;
     },
     tmux: (args) => run('tmux', ['-S', socket, ...args]),
+    async screenUntil(worker, text, ms = 30_000) {
+      const until = Date.now() + ms;
+      let screen = '';
+      while (Date.now() < until) {
+        screen = (await run('tmux', ['-S', socket, 'capture-pane', '-p', '-t', `=${worker}:`])).stdout;
+        if (screen.includes(text)) return screen;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`the screen of ${worker} never showed ${text}:\n${screen}`);
+    },
     async close() {
       await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);
       await run('tmux', ['-S', socket, 'kill-server']);

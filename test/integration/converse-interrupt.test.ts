@@ -15,7 +15,6 @@ let ws: string;
 let toolSid: string;
 let streamSid: string;
 let stall: StallingModel;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Claude Code 2.1.330 refuses a standalone `sleep N` ("Blocked: standalone sleep 30…"): the call must do more.
 const LONG_CALL = 'touch running; sleep 60; echo finished';
@@ -103,17 +102,6 @@ function fileAppears(file: string): Promise<void> {
   });
 }
 
-async function screenUntil(worker: string, text: string, ms = 30_000): Promise<string> {
-  const until = Date.now() + ms;
-  let s = '';
-  while (Date.now() < until) {
-    s = (await rig.tmux(['capture-pane', '-p', '-t', `=${worker}:`])).stdout;
-    if (s.includes(text)) return s;
-    await sleep(200);
-  }
-  throw new Error(`the screen of ${worker} never showed ${text}:\n${s}`);
-}
-
 // The main-chain user records of a worker's transcript that hold the interrupt marker text.
 function interruptMarkers(sid: string): string[] {
   const t = String(eventsOf(rig, sid)[0]!.transcript_path);
@@ -147,7 +135,7 @@ describe('converse ends when the turn is interrupted', () => {
   it('Esc while a Bash call runs: exit 1, "interrupted", and the worker takes the next prompt', async () => {
     const conversing = rig.toolgate(['converse', 'wtool', '<<S:long>> run the long call', '--timeout', '45']);
     await fileAppears(path.join(ws, 'running'));
-    await screenUntil('wtool', 'esc to interrupt');
+    await rig.screenUntil('wtool', 'esc to interrupt');
     await rig.tmux(['send-keys', '-t', '=wtool:', 'Escape']);
     const r = await conversing;
     expect(r.stderr).toContain('interrupted');
@@ -162,7 +150,7 @@ describe('converse ends when the turn is interrupted', () => {
     const streaming = stall.nextStream();
     const conversing = rig.toolgate(['converse', 'wstream', 'say something long', '--timeout', '45']);
     await streaming;
-    await screenUntil('wstream', 'esc to interrupt');
+    await rig.screenUntil('wstream', 'esc to interrupt');
     await rig.tmux(['send-keys', '-t', '=wstream:', 'Escape']);
     const r = await conversing;
     expect(r.stderr).toContain('interrupted');

@@ -45,17 +45,6 @@ async function escalated(worker: string, ms = 30_000): Promise<string> {
   throw new Error(`no escalation for ${worker}`);
 }
 
-async function screenUntil(worker: string, text: string, ms = 30_000): Promise<string> {
-  const until = Date.now() + ms;
-  let s = '';
-  while (Date.now() < until) {
-    s = (await rig.tmux(['capture-pane', '-p', '-t', `=${worker}:`])).stdout;
-    if (s.includes(text)) return s;
-    await sleep(250);
-  }
-  throw new Error(`the screen of ${worker} never showed ${text}:\n${s}`);
-}
-
 async function auditUntil(
   pred: (r: Record<string, unknown>) => boolean,
   ms = 20_000,
@@ -237,7 +226,7 @@ describe("the worker's own dialog on the real CLI", () => {
     );
     await rig.launch('w3', ws3, ['--policy', pol]);
     const yes = rig.toolgate(['converse', 'w3', '<<S:dlg-yes>> go']);
-    await screenUntil('w3', 'marker-dlg-yes` (rule');
+    await rig.screenUntil('w3', 'marker-dlg-yes` (rule');
     await rig.tmux(['send-keys', '-t', '=w3:', '1']);
     expect((await yes).stdout).toMatch(/^OK/);
     expect(fs.existsSync(path.join(ws3, 'marker-dlg-yes'))).toBe(true);
@@ -250,7 +239,7 @@ describe("the worker's own dialog on the real CLI", () => {
 
     // No (the answer on the screen): the call does not run; no Stop fires, so wait on the audit trail.
     await rig.toolgate(['send', 'w3', '<<S:dlg-no>> go']);
-    await screenUntil('w3', 'marker-dlg-no` (rule');
+    await rig.screenUntil('w3', 'marker-dlg-no` (rule');
     await rig.tmux(['send-keys', '-t', '=w3:', '2']);
     await sleep(300);
     await rig.tmux(['send-keys', '-t', '=w3:', 'Enter']);

@@ -82,17 +82,15 @@ describe('launch', () => {
   });
 
   it('refuses to start when the user settings switch hooks off', async () => {
-    const settings = path.join(rig.home, '.claude', 'settings.json');
+    // Another HOME: the running w1 re-reads this rig's user settings, and would lose its hooks (and be stopped).
+    const home = path.join(rig.dir, 'home-nohooks');
+    const settings = path.join(home, '.claude', 'settings.json');
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, JSON.stringify({ disableAllHooks: true }));
-    try {
-      const r = await rig.toolgate(['launch', '--name', 'nohooks', '--workdir', ws]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('HOOKS_DISABLED');
-      expect(r.stderr).toContain('disableAllHooks');
-    } finally {
-      fs.rmSync(settings);
-    }
+    const r = await rig.toolgate(['launch', '--name', 'nohooks', '--workdir', ws], { env: { HOME: home } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('HOOKS_DISABLED');
+    expect(r.stderr).toContain('disableAllHooks');
   });
 });
 

@@ -8,36 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatePaths } from '../../src/core/state.js';
 import { Supervisor, type AuditSink } from '../../src/gate/supervisor.js';
 import type { Decider } from '../../src/gate/decider.js';
-import type { Decision } from '../../src/policy/types.js';
-import { stateWithWorker } from '../helpers/state.js';
+import { allowAll, allowed, stateWithWorker } from '../helpers/in-process.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;
 let s: StatePaths;
 let sup: Supervisor | undefined;
-
-const allowed = (): Decision => ({
-  verdict: 'allow',
-  rule: 'test-allow',
-  reason: 'ok',
-  trace: [],
-  revision: 'r1',
-  observe: false,
-  rateKeys: [],
-});
-const allowAll: Decider = {
-  decide: (): Decision => ({
-    verdict: 'allow',
-    rule: 'test-allow',
-    reason: 'ok',
-    trace: [],
-    revision: 'r1',
-    observe: false,
-    rateKeys: [],
-  }),
-  problems: () => [],
-  close: () => undefined,
-};
 
 function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
   const records: Record<string, unknown>[] = [];

@@ -9,7 +9,7 @@ import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { outcomeFromTranscriptLine } from '../../../src/gate/dialog.js';
-import { stateWithWorker } from '../../helpers/state.js';
+import { stateWithWorker } from '../../helpers/in-process.js';
 
 // Trimmed records as Claude Code 2.1.330 wrote them (probe on the real binary: Yes, then No).
 const ACCEPTED = JSON.stringify({

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
-import { stateWithWorker } from '../../helpers/state.js';
+import { stateWithWorker } from '../../helpers/in-process.js';
 
 const EVENT = path.resolve('plugin/hooks/event');
 const WORKER_ID = '00000000-0000-4000-8000-0000000000ee';

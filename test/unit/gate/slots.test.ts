@@ -8,9 +8,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink } from '../../../src/gate/supervisor.js';
-import type { Decider } from '../../../src/gate/decider.js';
 import { SLOTS, createSlots, slotLock, sweepSlots } from '../../../src/gate/slots.js';
-import { stateWithWorker } from '../../helpers/state.js';
+import { allowAll, stateWithWorker } from '../../helpers/in-process.js';
 
 const GATE = path.resolve('plugin/hooks/gate');
 const WORKER_ID = '00000000-0000-4000-8000-0000000000aa';
@@ -19,20 +18,6 @@ let s: StatePaths;
 let sup: Supervisor | undefined;
 const records: Record<string, unknown>[] = [];
 const audit: AuditSink = { append: (r) => void records.push(r) };
-
-const allowAll: Decider = {
-  decide: () => ({
-    verdict: 'allow',
-    rule: 'test-allow',
-    reason: 'ok',
-    trace: [],
-    revision: 'r1',
-    observe: false,
-    rateKeys: [],
-  }),
-  problems: () => [],
-  close: () => undefined,
-};
 
 const payload = (toolUseId: string, toolInput: unknown = { command: 'ls' }) =>
   JSON.stringify({

@@ -11,7 +11,7 @@ import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/
 import type { Decider } from '../../../src/gate/decider.js';
 import { grantsFile } from '../../../src/gate/grants.js';
 import type { Decision } from '../../../src/policy/types.js';
-import { stateWithWorker } from '../../helpers/state.js';
+import { stateWithWorker } from '../../helpers/in-process.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;

@@ -1,9 +1,12 @@
-// A private state directory with one worker record, for tests that run the supervisor (or hooks) in-process.
+// For tests that run the supervisor (or hooks) in-process: a private state directory with one worker record, and a
+// decider that allows everything.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureState, type StatePaths } from '../../src/core/state.js';
 import { saveWorker } from '../../src/workers/registry.js';
+import type { Decider } from '../../src/gate/decider.js';
+import type { Decision } from '../../src/policy/types.js';
 
 export interface TestState {
   dir: string;
@@ -32,3 +35,17 @@ export function stateWithWorker(prefix: string, workerId: string, name = 'w1'): 
   });
   return { dir, s };
 }
+
+/** An allow decision as the policy engine would give it (rule `test-allow`). */
+export const allowed = (): Decision => ({
+  verdict: 'allow',
+  rule: 'test-allow',
+  reason: 'ok',
+  trace: [],
+  revision: 'r1',
+  observe: false,
+  rateKeys: [],
+});
+
+/** A decider that allows every call. */
+export const allowAll: Decider = { decide: allowed, problems: () => [], close: () => undefined };
