@@ -295,7 +295,7 @@ async function main() {
       `paced median ${fmt(rp.lat.median / bp.lat.median, 2)}, p99 ${fmt(rp.lat.p99 / bp.lat.p99, 2)}; CPU/call ${fmt(rs.cpuMsPerCall / bs.cpuMsPerCall, 1)}x`,
   );
   p(
-    `targets: >= 2000 decisions/s: ${rs.perS >= 2000 ? 'met' : 'MISSED'} (${fmt(rs.perS, 0)}); p99 < 50 ms at ${opts.rate}/s offered (achieved ${fmt(rp.perS, 0)}/s): ${rp.lat.p99 < 50 && rp.perS >= 0.95 * opts.rate ? 'met' : 'MISSED'} (${fmt(rp.lat.p99, 1)} ms)`,
+    `targets: >= 2000 decisions/s with p99 < 50 ms (paced phase, ${opts.rate}/s offered): ${rp.perS >= 2000 && rp.lat.p99 < 50 ? 'met' : 'MISSED'} (${fmt(rp.perS, 0)}/s, p99 ${fmt(rp.lat.p99, 1)} ms); capacity at saturation ${fmt(rs.perS, 0)}/s (p99 ${fmt(rs.lat.p99, 1)} ms)`,
   );
   if (hook) {
     p('');
