@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { ensureState, type StatePaths } from '../../src/core/state.js';
 import { saveWorker } from '../../src/workers/registry.js';
 import type { Decider } from '../../src/gate/decider.js';
@@ -49,3 +50,42 @@ export const allowed = (): Decision => ({
 
 /** A decider that allows every call. */
 export const allowAll: Decider = { decide: allowed, problems: () => [], close: () => undefined };
+
+// Publishes a Bash call the way a hook of `workerId` (named `worker`) would, as `<session>.<toolUseId>` with its
+// own FIFO opened read-write, and returns that FIFO's fd. `payload` fields override the defaults.
+export async function publishCall(
+  t: TestState,
+  o: {
+    workerId: string;
+    worker: string;
+    sessionId: string;
+    toolUseId: string;
+    payload?: Record<string, unknown>;
+  },
+): Promise<number> {
+  const id = `${o.sessionId}.${o.toolUseId}`;
+  const fifo = path.join(t.s.queue, `${id}.fifo`);
+  await execa('mkfifo', ['-m', '600', fifo]);
+  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  const pending = {
+    v: 1,
+    worker_id: o.workerId,
+    worker: o.worker,
+    hook_pid: process.pid,
+    ts_us: Date.now() * 1000,
+    deadline_us: (Date.now() + 600_000) * 1000,
+    payload: {
+      session_id: o.sessionId,
+      cwd: t.dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'ls' },
+      tool_use_id: o.toolUseId,
+      ...o.payload,
+    },
+  };
+  const tmp = path.join(t.s.queue, `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(pending));
+  fs.renameSync(tmp, path.join(t.s.queue, `${id}.tool-pending`));
+  return fd;
+}

@@ -2,13 +2,12 @@
 // pending file all end in a deny written to the call's FIFO.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatePaths } from '../../src/core/state.js';
 import { Supervisor, type AuditSink } from '../../src/gate/supervisor.js';
 import type { Decider } from '../../src/gate/decider.js';
-import { allowAll, allowed, stateWithWorker } from '../helpers/in-process.js';
+import { allowAll, allowed, publishCall, stateWithWorker } from '../helpers/in-process.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;
@@ -21,37 +20,8 @@ function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
 }
 
 // Publishes a pending call as the gate hook does (FIFO first, then the file by rename) and returns the FIFO fd.
-async function publish(
-  sessionId: string,
-  toolUseId: string,
-  payload: Record<string, unknown> = {},
-): Promise<number> {
-  const id = `${sessionId}.${toolUseId}`;
-  const fifo = path.join(s.queue, `${id}.fifo`);
-  await execa('mkfifo', ['-m', '600', fifo]);
-  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-  const pending = {
-    v: 1,
-    worker_id: WORKER_ID,
-    worker: 'w1',
-    hook_pid: process.pid,
-    ts_us: Date.now() * 1000,
-    deadline_us: (Date.now() + 600_000) * 1000,
-    payload: {
-      session_id: sessionId,
-      cwd: dir,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Bash',
-      tool_input: { command: 'ls' },
-      tool_use_id: toolUseId,
-      ...payload,
-    },
-  };
-  const tmp = path.join(s.queue, `.${id}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(pending));
-  fs.renameSync(tmp, path.join(s.queue, `${id}.tool-pending`));
-  return fd;
-}
+const publish = (sessionId: string, toolUseId: string, payload: Record<string, unknown> = {}) =>
+  publishCall({ dir, s }, { workerId: WORKER_ID, worker: 'w1', sessionId, toolUseId, payload });
 
 // Reads the decision line the supervisor writes into the FIFO.
 async function decisionFrom(fd: number): Promise<{ id: string; decision: string; reason: string }> {

@@ -2,14 +2,13 @@
 // the transcript's accept/rejection marks and the PostToolUse event.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { outcomeFromTranscriptLine } from '../../../src/gate/dialog.js';
-import { stateWithWorker } from '../../helpers/in-process.js';
+import { publishCall, stateWithWorker } from '../../helpers/in-process.js';
 
 // Trimmed records as Claude Code 2.1.330 wrote them (probe on the real binary: Yes, then No).
 const ACCEPTED = JSON.stringify({
@@ -92,32 +91,17 @@ const dialogDecider: Decider = {
   close: () => undefined,
 };
 
-async function publish(toolUseId: string): Promise<number> {
-  const id = `sess-2.${toolUseId}`;
-  const fifo = path.join(s.queue, `${id}.fifo`);
-  await execa('mkfifo', ['-m', '600', fifo]);
-  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-  const pending = {
-    v: 1,
-    worker_id: WORKER_ID,
-    worker: 'w2',
-    hook_pid: process.pid,
-    ts_us: Date.now() * 1000,
-    deadline_us: (Date.now() + 600_000) * 1000,
-    payload: {
-      session_id: 'sess-2',
-      cwd: dir,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Bash',
-      tool_input: { command: 'touch x' },
-      tool_use_id: toolUseId,
-      transcript_path: transcript,
+const publish = (toolUseId: string): Promise<number> =>
+  publishCall(
+    { dir, s },
+    {
+      workerId: WORKER_ID,
+      worker: 'w2',
+      sessionId: 'sess-2',
+      toolUseId,
+      payload: { tool_input: { command: 'touch x' }, transcript_path: transcript },
     },
-  };
-  fs.writeFileSync(path.join(s.queue, `.${id}.tmp`), JSON.stringify(pending));
-  fs.renameSync(path.join(s.queue, `.${id}.tmp`), path.join(s.queue, `${id}.tool-pending`));
-  return fd;
-}
+  );
 
 async function hookAnswer(fd: number): Promise<string> {
   const buf = Buffer.alloc(8192);

@@ -3,7 +3,6 @@
 // recorded; lockdown is recorded from the file and denies every call, including one already waiting.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatePaths } from '../../../src/core/state.js';
@@ -11,7 +10,7 @@ import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/
 import type { Decider } from '../../../src/gate/decider.js';
 import { grantsFile } from '../../../src/gate/grants.js';
 import type { Decision } from '../../../src/policy/types.js';
-import { stateWithWorker } from '../../helpers/in-process.js';
+import { publishCall, stateWithWorker } from '../../helpers/in-process.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-000000000001';
 let dir: string;
@@ -67,30 +66,17 @@ function memoryAudit(): AuditSink & { records: Record<string, unknown>[] } {
 
 async function publish(command: string): Promise<{ fd: number; id: string }> {
   const toolUseId = `toolu_${++n}`;
-  const id = `sess-1.${toolUseId}`;
-  const fifo = path.join(s.queue, `${id}.fifo`);
-  await execa('mkfifo', ['-m', '600', fifo]);
-  const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-  const pending = {
-    v: 1,
-    worker_id: WORKER_ID,
-    worker: 'w1',
-    hook_pid: process.pid,
-    ts_us: Date.now() * 1000,
-    deadline_us: (Date.now() + 600_000) * 1000,
-    payload: {
-      session_id: 'sess-1',
-      cwd: dir,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Bash',
-      tool_input: { command },
-      tool_use_id: toolUseId,
+  const fd = await publishCall(
+    { dir, s },
+    {
+      workerId: WORKER_ID,
+      worker: 'w1',
+      sessionId: 'sess-1',
+      toolUseId,
+      payload: { tool_input: { command } },
     },
-  };
-  const tmp = path.join(s.queue, `.${id}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(pending));
-  fs.renameSync(tmp, path.join(s.queue, `${id}.tool-pending`));
-  return { fd, id };
+  );
+  return { fd, id: `sess-1.${toolUseId}` };
 }
 
 async function decisionFrom(fd: number): Promise<{ decision: string; reason: string }> {
