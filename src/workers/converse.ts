@@ -86,7 +86,7 @@ export async function converse(
   const started = Date.now();
   const sent = await sendPrompt(s, rec, text, {
     queue: false,
-    submitTimeoutMs: Math.min(o.timeoutMs, 30_000), // a loaded machine can take a while to show the prompt
+    submitTimeoutMs: Math.min(o.timeoutMs, 10_000),
     retryMs: 2000,
   });
   const end = await waitForTurnEnd(

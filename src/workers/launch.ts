@@ -243,13 +243,5 @@ async function awaitStart(
   } finally {
     clearInterval(watchPane);
   }
-  // SessionStart can fire before the input box is drawn; a prompt pasted then is lost (seen on a loaded machine).
-  // Wait, briefly and without failing, for the screen to show the prompt.
-  const until = Date.now() + 10_000;
-  while (Date.now() < until) {
-    const screen = await capturePane(tmux, rec.tmux_name);
-    if (/bypass permissions on/i.test(screen) || /^\s*[❯>]\s*$/m.test(screen)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
   void s;
 }
