@@ -201,7 +201,12 @@ async function awaitStart(
   const controller = new AbortController();
   let failure: Error | undefined;
   let answeredTrust = false;
+  // One look at a time: under load a look can outlast the interval, and two overlapping looks could press Down
+  // after the other pressed Enter on "Yes" (or twice), leaving the cursor on "No, exit".
+  let looking = false;
   const watchPane = setInterval(() => {
+    if (looking) return;
+    looking = true;
     void (async () => {
       if (!(await hasSession(tmux, rec.tmux_name))) {
         failure = new ToolgateError('LAUNCH_FAILED', 'the worker exited during start');
@@ -229,7 +234,9 @@ async function awaitStart(
           controller.abort();
         }
       }
-    })();
+    })().finally(() => {
+      looking = false;
+    });
   }, 300);
   try {
     const from = countLines(rec.events_file); // an adopted worker keeps its old events
