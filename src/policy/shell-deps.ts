@@ -29,14 +29,18 @@ export function loadShellDeps(): Promise<ShellDeps> {
       const probe = mod.parseShell('echo ok');
       if (!probe || !Array.isArray(probe.commands)) return fallback;
       let resolvePath = resolvePathLexically;
+      let expandGlob: PrepareDeps['expandGlob'];
       try {
         const pathsSpec = '../shell/paths.js';
         const paths = (await import(pathsSpec)) as { resolvePath?: PrepareDeps['resolvePath'] };
         if (typeof paths.resolvePath === 'function') resolvePath = paths.resolvePath;
+        const globsSpec = '../shell/globs.js';
+        const globs = (await import(globsSpec)) as { expandGlob?: PrepareDeps['expandGlob'] };
+        if (typeof globs.expandGlob === 'function') expandGlob = globs.expandGlob;
       } catch {
-        // keep the lexical resolver
+        // keep the lexical resolver (and globs as patterns)
       }
-      return { parseShell: mod.parseShell, resolvePath, source: 'src/shell' };
+      return { parseShell: mod.parseShell, resolvePath, expandGlob, source: 'src/shell' };
     } catch {
       return fallback;
     }

@@ -185,24 +185,64 @@ interface Literal {
   dynamic: boolean;
 }
 
-/** Replaces string literals with `__S<n>__` tokens so calls can be read without being fooled by quoted text. */
+/**
+ * Replaces string literals with `__S<n>__` tokens so calls can be read without being fooled by quoted text. The code
+ * inside interpolations (`f"{...}"`, `` `${...}` ``) is code: it is masked the same way and appended on lines of its
+ * own, so every check below sees it.
+ */
 function maskStrings(code: string, templates: boolean): { masked: string; lits: Literal[] } {
   const lits: Literal[] = [];
-  const re = templates
-    ? /([rRbBuUfF]{0,2})('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)/g
-    : /([rRbBuUfF]{0,2})('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")/g;
-  const masked = code.replace(re, (_m, prefix: string, body: string) => {
-    const q = body.startsWith("'''") || body.startsWith('"""') ? 3 : 1;
-    const inner = body.slice(q, -q);
-    const dynamic = /f/i.test(prefix)
-      ? /\{[^}]*\}/.test(inner)
-      : body.startsWith('`')
-        ? inner.includes('${')
-        : false;
-    lits.push({ value: inner.replace(/\\(["'\\`])/g, '$1').replace(/\\n/g, '\n'), dynamic });
-    return `${prefix.replace(/[fF]/g, '')}__S${lits.length - 1}__`;
-  });
-  return { masked, lits };
+  const extra: string[] = [];
+  const maskOnce = (text: string, depth: number): string => {
+    const re = templates
+      ? /([rRbBuUfF]{0,2})('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`)/g
+      : /([rRbBuUfF]{0,2})('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")/g;
+    return text.replace(re, (_m, prefix: string, body: string) => {
+      const q = body.startsWith("'''") || body.startsWith('"""') ? 3 : 1;
+      const inner = body.slice(q, -q);
+      const fstring = !templates && /f/i.test(prefix);
+      const template = body.startsWith('`');
+      const dynamic = fstring ? /\{[^}]*\}/.test(inner) : template ? inner.includes('${') : false;
+      lits.push({ value: inner.replace(/\\(["'\\`])/g, '$1').replace(/\\n/g, '\n'), dynamic });
+      const token = `${prefix.replace(/[fF]/g, '')}__S${lits.length - 1}__`;
+      if (dynamic) {
+        const parts = interpolations(inner, template);
+        // Deeper nesting than this is not read: it is reported as code that cannot be known.
+        if (depth >= 4 && parts.length) extra.push('__too_deep__()');
+        else for (const part of parts) extra.push(maskOnce(part, depth + 1));
+      }
+      return token;
+    });
+  };
+  const masked = maskOnce(code, 0);
+  return { masked: extra.length ? `${masked}\n${extra.join('\n')}` : masked, lits };
+}
+
+/** The code inside `{...}` (f-strings, `{{` escaped) or `${...}` (template literals). */
+function interpolations(inner: string, template: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < inner.length; i++) {
+    if (template ? inner[i] === '\\' : inner.startsWith('{{', i)) {
+      i++;
+      continue;
+    }
+    const open = template ? inner.startsWith('${', i) : inner[i] === '{';
+    if (!open) continue;
+    const start = i + (template ? 2 : 1);
+    let depth = 0;
+    let j = start;
+    for (; j < inner.length; j++) {
+      const ch = inner[j] as string;
+      if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    out.push(inner.slice(start, j));
+    i = j;
+  }
+  return out;
 }
 
 function literalAt(arg: string | undefined, lits: Literal[]): Literal | undefined {
@@ -269,11 +309,61 @@ function findCalls(masked: string): Call[] {
   return calls;
 }
 
+// ---- names used other than by a plain call ----------------------------------------------------------------------------
+
+/** One use of a watched name: the dotted chain starting at it and what surrounds it. */
+interface NameUse {
+  /** The chain as written, spaces removed: `os.environ`, `cp.execSync`. */
+  chain: string;
+  /** The first character after the chain (spaces skipped), '' at the end; `after` is the first two. */
+  next: string;
+  after: string;
+  /** The last character before the chain (spaces skipped), '' at the start. */
+  prev: string;
+}
+
+/** Uses of the names `watched` accepts, skipping members of other objects (`x.os`). */
+function nameUses(text: string, watched: (head: string) => boolean): NameUse[] {
+  const uses: NameUse[] = [];
+  const re = /[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const chain = m[0].replace(/\s+/g, '');
+    if (!watched(chain.split('.')[0] as string)) continue;
+    let b = m.index - 1;
+    while (b >= 0 && /\s/.test(text[b] as string)) b--;
+    const prev = b >= 0 ? (text[b] as string) : '';
+    if (/[\w$]/.test(prev) && b === m.index - 1) continue;
+    if (prev === '.' && text.slice(Math.max(0, b - 2), b + 1) !== '...') continue;
+    let a = m.index + m[0].length;
+    while (a < text.length && /\s/.test(text[a] as string)) a++;
+    uses.push({ chain, next: text[a] ?? '', after: text.slice(a, a + 2), prev });
+  }
+  return uses;
+}
+
+/** Variable names that hold secrets (the shell's secret-variables rule uses the same words). */
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASS|CREDENTIAL|AUTH|COOKIE|SESSION|[Kk]ey|[Tt]oken|[Ss]ecret|[Pp]ass/;
+
+/** The environment holds the API keys: code that reads it is reported under this one reason, which the policy denies. */
+function envRead(f: InterpreterFindings, name: string, what: string): void {
+  const reason = `${name} code reads the environment (${what}), which holds secrets`;
+  if (!f.unknowns.includes(reason)) f.unknowns.push(reason);
+}
+
+/** A module that can run, delete, write or fetch, reached other than by calling a plain member: dynamic code. */
+function dynamicUse(f: InterpreterFindings, name: string, chain: string, next: string): void {
+  const how = next === '[' ? 'indexes' : 'passes on';
+  const reason = `${name} code ${how} ${chain} instead of calling a plain member: dynamic code that cannot be known statically`;
+  if (!f.unknowns.includes(reason)) f.unknowns.push(reason);
+}
+
 // ---- effect tables --------------------------------------------------------------------------------------------------
 
 type Effect =
   | { kind: 'safe' }
-  | { kind: 'path'; access: PathAccess; arg: number; second?: PathAccess }
+  /** `recursive`: the call deletes a whole tree (always, or when its options say so), judged as `rm -rf` would be. */
+  | { kind: 'path'; access: PathAccess; arg: number; second?: PathAccess; recursive?: 'always' | 'option' }
   | { kind: 'exec'; list?: boolean }
   | { kind: 'fetch' }
   | { kind: 'dynamic' }
@@ -302,11 +392,15 @@ function applyEffect(
   switch (effect.kind) {
     case 'safe':
       return;
-    case 'path':
-      addPath(f, literalAt(call.args[effect.arg], lits), effect.access, `${name} ${call.callee}`);
+    case 'path': {
+      const target = literalAt(call.args[effect.arg], lits);
+      addPath(f, target, effect.access, `${name} ${call.callee}`);
+      if (target && !target.dynamic && recursiveDelete(effect.recursive, call.args[effect.arg + 1]))
+        f.shellTexts.push(quoteArgv(['rm', '-rf', '--', target.value]));
       if (effect.second)
         addPath(f, literalAt(call.args[effect.arg + 1], lits), effect.second, `${name} ${call.callee}`);
       return;
+    }
     case 'open': {
       const mode = literalAt(call.args[1], lits)?.value ?? 'r';
       addPath(
@@ -340,6 +434,13 @@ function applyEffect(
   }
 }
 
+/** A tree delete (`shutil.rmtree`, `fs.rmSync(p, {recursive: true})`): options that are not a plain literal count. */
+function recursiveDelete(recursive: 'always' | 'option' | undefined, options: string | undefined): boolean {
+  if (recursive === 'always') return true;
+  if (recursive !== 'option' || options === undefined || options === '') return false;
+  return !/^\{[^{}]*\}$/.test(options) || /\brecursive\s*:\s*(?!false\b|0\b)/.test(options);
+}
+
 const SAFE_METHODS = new Set(
   (
     'strip lstrip rstrip split rsplit join items keys values get format upper lower replace startswith endswith append ' +
@@ -365,10 +466,11 @@ const PY_BUILTINS = new Set(
 );
 
 const PY_SAFE_MODULES =
-  /^(json|math|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|base64\.b64encode|binascii\.hexlify|unicodedata|locale|sysconfig|keyword|difflib|html\.escape|ast\.literal_eval|importlib\.metadata|os\.path|os\.environ\.get|os\.getenv|os\.getcwd|os\.getpid|os\.cpu_count|os\.listdir|os\.walk|os\.scandir|os\.stat|os\.lstat|os\.access|os\.uname|os\.get_terminal_size|sys\.exit|sys\.stdout|sys\.stderr|sys\.getsizeof|sys\.getrecursionlimit|glob\.glob|glob\.iglob|fnmatch|pathlib\.Path|Path|PurePath|site\.getsitepackages|shutil\.which|shutil\.disk_usage|shutil\.get_terminal_size)(\.|$)/;
+  /^(json|math|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|base64\.b64encode|binascii\.hexlify|unicodedata|locale|sysconfig|keyword|difflib|html\.escape|ast\.literal_eval|importlib\.metadata|os\.path|os\.getcwd|os\.getpid|os\.cpu_count|os\.listdir|os\.walk|os\.scandir|os\.stat|os\.lstat|os\.access|os\.uname|os\.get_terminal_size|sys\.exit|sys\.stdout|sys\.stderr|sys\.getsizeof|sys\.getrecursionlimit|glob\.glob|glob\.iglob|fnmatch|pathlib\.Path|Path|PurePath|site\.getsitepackages|shutil\.which|shutil\.disk_usage|shutil\.get_terminal_size)(\.|$)/;
 
 const PY_EFFECTS: [RegExp, Effect][] = [
-  [/^(os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/, { kind: 'path', access: 'delete', arg: 0 }],
+  [/^os\.(remove|unlink|rmdir|removedirs)$/, { kind: 'path', access: 'delete', arg: 0 }],
+  [/^shutil\.rmtree$/, { kind: 'path', access: 'delete', arg: 0, recursive: 'always' }],
   [
     /^(os\.(rename|renames|replace)|shutil\.move)$/,
     { kind: 'path', access: 'delete', arg: 0, second: 'write' },
@@ -424,13 +526,68 @@ const PY_PATH_METHODS: Record<string, PathAccess | 'safe'> = {
   absolute: 'safe',
 };
 
+/** Modules whose objects cannot run, delete, write or fetch anything: using them as values is harmless. */
+const PY_PURE_MODULES =
+  /^(json|math|cmath|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|hmac|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|unicodedata|locale|keyword|difflib|html|fnmatch|pathlib|csv|heapq|bisect|array|numbers|sysconfig|glob|argparse)$/;
+
+/** Plain data on the other modules: reading or indexing it runs nothing. */
+const PY_DATA =
+  /^(os\.(sep|name|linesep|pathsep|curdir|pardir|extsep|altsep|devnull|path|[FRWX]_OK|O_\w+)|sys\.(argv|version|version_info|platform|path|stdin|stdout|stderr|maxsize|maxunicode|executable|byteorder|prefix|base_prefix|exec_prefix|implementation|flags|float_info|int_info|hexversion|api_version|copyright|hash_info)|subprocess\.(PIPE|DEVNULL|STDOUT|CalledProcessError|TimeoutExpired|CompletedProcess|SubprocessError))(\.|$)/;
+
+const PY_ENV = /^(os|posix|nt)\.(environb?|getenvb?)(\.|$)/;
+
+/** Every name an import binds, to what it names: `import os.path` binds os; `from os import environ as e`, e. */
+function pythonImports(masked: string): Map<string, string> {
+  const names = pythonAliases(masked);
+  for (const m of masked.matchAll(/(?:^|[;\n:])\s*import\s+([\w.\s,]+?)(?=;|\n|$)/g)) {
+    for (const part of (m[1] as string).split(',')) {
+      const mod = part.trim().split(/\s+/)[0] ?? '';
+      const head = mod.split('.')[0] ?? '';
+      if (head && !/\sas\s/.test(part)) names.set(head, head);
+    }
+  }
+  for (const m of masked.matchAll(/\bfrom\s+(os|posix|nt)\s+import\s+\*/g))
+    for (const n of ['environ', 'environb', 'getenv', 'getenvb']) names.set(n, `${m[1] as string}.${n}`);
+  return names;
+}
+
+/**
+ * Environment reads, Python internals, and modules that can run, delete, write or fetch reached other than by calling
+ * a plain member (`os.__dict__['system']`, `getattr(os, ...)`, `map(shutil.rmtree, ...)`, `vars(os)`).
+ */
+function pythonReach(masked: string, name: string, f: InterpreterFindings): void {
+  const imports = pythonImports(masked);
+  const text = masked.replace(/(^|[;\n:])(\s*)(?:from\s+[\w.]+\s+)?import\s+(?:\([^)]*\)|[^;\n]*)/g, '$1$2');
+  const watched = (head: string): boolean => {
+    const mod = imports.get(head);
+    return mod !== undefined && !PY_PURE_MODULES.test(mod.split('.')[0] as string);
+  };
+  for (const use of nameUses(text, watched)) {
+    const resolved = resolveAlias(use.chain, imports);
+    if (PY_ENV.test(resolved)) {
+      envRead(f, name, resolved);
+      continue;
+    }
+    if (use.next === '(' || (use.next === '=' && use.after !== '==') || PY_DATA.test(resolved)) continue;
+    dynamicUse(f, name, resolved, use.next);
+  }
+  const internals =
+    /\.\s*__(?!(?:name|doc|file|version|qualname|module|init|str|repr|enter|exit)__)\w+__|(?<![\w.])__(?:builtins|loader|spec)__/.exec(
+      text,
+    );
+  if (internals)
+    f.unknowns.push(
+      `${name} code reaches Python internals (${internals[0].replace(/\s+/g, '')}): dynamic code`,
+    );
+}
+
 /** Import aliases: `import shutil as sh` and `from os import remove` make `sh.rmtree` / `remove` resolvable. */
 function pythonAliases(masked: string): Map<string, string> {
   const aliases = new Map<string, string>();
   for (const m of masked.matchAll(/\bimport\s+([\w.]+)\s+as\s+(\w+)/g))
     aliases.set(m[2] as string, m[1] as string);
-  for (const m of masked.matchAll(/\bfrom\s+([\w.]+)\s+import\s+([\w\s,]+?)(?:;|\n|$)/g)) {
-    for (const part of (m[2] as string).split(',')) {
+  for (const m of masked.matchAll(/\bfrom\s+([\w.]+)\s+import\s+(?:\(([\w\s,]+)\)|([\w\s,]+?)(?:;|\n|$))/g)) {
+    for (const part of (m[2] ?? m[3] ?? '').split(',')) {
       const [orig, alias] = part.trim().split(/\s+as\s+/);
       if (orig) aliases.set(alias ?? orig, `${m[1] as string}.${orig}`);
     }
@@ -459,6 +616,7 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
     },
   );
   const aliases = pythonAliases(masked);
+  pythonReach(masked, name, f);
   for (const call of findCalls(masked)) {
     if (call.callee === '__pathcall__' || /^(__S\d+__)$/.test(call.callee)) continue;
     if (
@@ -493,9 +651,10 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
 
 const JS_EFFECTS: [RegExp, Effect][] = [
   [
-    /^fs\.(promises\.)?(rmSync|rm|unlinkSync|unlink|rmdirSync|rmdir)$/,
-    { kind: 'path', access: 'delete', arg: 0 },
+    /^fs\.(promises\.)?(rmSync|rm|rmdirSync|rmdir)$/,
+    { kind: 'path', access: 'delete', arg: 0, recursive: 'option' },
   ],
+  [/^fs\.(promises\.)?(unlinkSync|unlink)$/, { kind: 'path', access: 'delete', arg: 0 }],
   [/^fs\.(promises\.)?(renameSync|rename)$/, { kind: 'path', access: 'delete', arg: 0, second: 'write' }],
   [
     /^fs\.(promises\.)?(copyFileSync|copyFile|cpSync|cp|symlinkSync|symlink|linkSync|link)$/,
@@ -553,6 +712,59 @@ const JS_MODULES = new Set([
   'cluster',
 ]);
 
+/** Names that can run, delete, write or fetch (modules, process, require, the global object). */
+const JS_REACH = new Set([
+  'fs',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'dgram',
+  'vm',
+  'module',
+  'worker_threads',
+  'cluster',
+  'process',
+  'require',
+  'globalThis',
+  'global',
+]);
+
+/** Plain data on them: reading or indexing it runs nothing. */
+const JS_DATA =
+  /^(process\.(version|versions|platform|arch|argv|argv0|pid|ppid|execPath|execArgv|exitCode|stdout|stderr|stdin|release|title|features)|fs\.constants)(\.|$)/;
+
+/**
+ * Environment reads, and modules (or process, require, the global object) reached other than by calling a plain
+ * member: `require('fs')[x]`, `Object.values(require('child_process'))`, `with (require('fs'))`, `[cp.exec][0]`.
+ */
+function nodeReach(masked: string, aliases: Map<string, string>, name: string, f: InterpreterFindings): void {
+  const headOf = (head: string): string => (aliases.get(head) ?? head).split('.')[0] as string;
+  // Declarations whose aliases are followed (`const cp = child_process;`, `import {execSync} from ...`) are not uses.
+  const text = masked.replace(
+    /\b(?:(?:const|let|var)\s+(?:\{[^}]*\}|[\w$]+)\s*=\s*([\w$.]+)\s*(?=[;\n]|$)|import\s*\{[^}]*\}\s*from\s*__S\d+__)/g,
+    (m, rhs: string | undefined) =>
+      rhs === undefined || JS_MODULES.has(rhs.split('.')[0] as string) ? ' '.repeat(m.length) : m,
+  );
+  const watched = (head: string): boolean =>
+    JS_REACH.has(head) || (aliases.has(head) && JS_REACH.has(headOf(head)));
+  for (const use of nameUses(text, watched)) {
+    const resolved = resolveAlias(use.chain, aliases);
+    if (/^((globalThis|global)\.)?process\.env(\.|$)/.test(resolved)) {
+      // One named variable that is not named like a secret (`process.env.NODE_ENV`) is what `echo "$NAME"` shows.
+      const one = /^(?:(?:globalThis|global)\.)?process\.env\.([A-Za-z_$][\w$]*)$/.exec(resolved);
+      if (one && use.next !== '[' && use.next !== '(' && !SECRET_NAME.test(one[1] as string)) continue;
+      envRead(f, name, resolved);
+      continue;
+    }
+    if (use.next === '(' || JS_DATA.test(resolved)) continue;
+    if (use.next === '=' && use.after !== '==' && use.after !== '=>') continue;
+    if (use.next === ':' && (use.prev === '{' || use.prev === ',')) continue;
+    dynamicUse(f, name, resolved, use.next);
+  }
+}
+
 function judgeNode(code: string, name: string, f: InterpreterFindings): void {
   // Code that does not even compile (compiled only, never run) cannot be judged by reading its calls.
   try {
@@ -560,7 +772,12 @@ function judgeNode(code: string, name: string, f: InterpreterFindings): void {
   } catch {
     if (!/^\s*import\s|\bawait\b/.test(code)) f.unknowns.push(`${name} code does not parse as a script`);
   }
-  const { masked: raw, lits } = maskStrings(code, true);
+  const { masked: unsubscripted, lits } = maskStrings(code, true);
+  // x['name'] with a plain literal name is x.name: `require('fs')['rmSync'](p)` is judged as `require('fs').rmSync(p)`.
+  const raw = unsubscripted.replace(/([\w$)\]])\s*\[\s*__S(\d+)__\s*\]/g, (m, before: string, n: string) => {
+    const l = lits[Number(n)];
+    return l && !l.dynamic && /^[A-Za-z_$][\w$]*$/.test(l.value) ? `${before}.${l.value}` : m;
+  });
   const aliases = new Map<string, string>();
   const moduleOf = (lit: string): string | undefined => {
     const l = literalAt(lit, lits);
@@ -587,17 +804,18 @@ function judgeNode(code: string, name: string, f: InterpreterFindings): void {
     },
   );
   // const fs = require('fs') / const { execSync: run } = require('child_process')
-  for (const m of masked.matchAll(/\b(?:const|let|var)\s+(\w+)\s*=\s*([\w.]+)\s*[;\n]/g)) {
+  for (const m of masked.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*([\w$.]+)\s*(?=[;\n]|$)/g)) {
     if (JS_MODULES.has((m[2] as string).split('.')[0] as string)) aliases.set(m[1] as string, m[2] as string);
   }
   for (const m of masked.matchAll(/\b(?:const|let|var|import)\s*\{([^}]*)\}\s*(?:=|from)\s*([\w.]+)/g)) {
-    const mod = m[2] as string;
+    const mod = /^__S\d+__$/.test(m[2] as string) ? (moduleOf(m[2] as string) ?? '') : (m[2] as string);
     if (!JS_MODULES.has(mod.split('.')[0] as string)) continue;
     for (const part of (m[1] as string).split(',')) {
       const [orig, alias] = part.trim().split(/\s*(?::|\s+as\s+)\s*/);
       if (orig) aliases.set(alias ?? orig, `${mod}.${orig}`);
     }
   }
+  nodeReach(masked, aliases, name, f);
   for (const call of findCalls(masked)) {
     if (/^(if|for|while|switch|catch|function|return|typeof|new|await|async)$/.test(call.callee)) continue;
     const bareMethod = call.callee.startsWith('.');
@@ -655,11 +873,22 @@ const RISKY: Record<'perl' | 'ruby' | 'php' | 'lua', RiskySpec> = {
   },
 };
 
+/** Environment reads, looked for in the raw code (double-quoted strings interpolate them). */
+const ENV_READS: Record<'perl' | 'ruby' | 'php' | 'lua' | 'awk', RegExp> = {
+  perl: /[$%@]ENV\b|\buse\s+Env\b/,
+  ruby: /\bENV\b/,
+  php: /\$_(?:ENV|SERVER)\b|\bgetenv\b/,
+  lua: /\bos\.getenv\b/,
+  awk: /\bENVIRON\b/,
+};
+
 function judgeRisky(
   lang: 'perl' | 'ruby' | 'php' | 'lua',
 ): (code: string, name: string, f: InterpreterFindings) => void {
   return (code, name, f) => {
     const spec = RISKY[lang];
+    const env = ENV_READS[lang].exec(code);
+    if (env) envRead(f, name, env[0]);
     const { masked, lits } = maskStrings(code, false);
     // Statements that are plainly a delete or a command with a literal: record them, then look at what is left.
     let rest = masked.replace(spec.deletes, (_m, lit: string) => {
@@ -678,6 +907,8 @@ function judgeRisky(
 }
 
 function judgeAwk(code: string, name: string, f: InterpreterFindings): void {
+  const env = ENV_READS.awk.exec(code);
+  if (env) envRead(f, name, env[0]);
   const { masked, lits } = maskStrings(code, false);
   let rest = masked.replace(/\bsystem\s*\(\s*(__S\d+__)\s*\)/g, (_m, lit: string) => {
     const l = literalAt(lit, lits);

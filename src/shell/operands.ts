@@ -153,6 +153,46 @@ function outputOption(spec: OptionSpec, names: string[]): Classifier {
   };
 }
 
+/** Options of curl whose value can name a file it reads and sends: `@file` (`-d @f`, `-H @f`, `--url-query @f`,
+ * `-F name=@f` or `name=<f`), or the file itself (`-T f`, `-K f`). */
+const CURL_READS = new Set([
+  'd',
+  'data',
+  'data-binary',
+  'data-urlencode',
+  'data-ascii',
+  'json',
+  'H',
+  'header',
+  'url-query',
+  'F',
+  'form',
+]);
+const CURL_FILES = new Set(['T', 'upload-file', 'K', 'config']);
+
+/** curl: `-o FILE` is written; the files it reads to send are read (so a secret sent is a secret read). */
+function classifyCurl(spec: OptionSpec): Classifier {
+  const output = outputOption(spec, ['o', 'output']);
+  return (args) => {
+    const out = output(args);
+    for (const o of splitOptions(args, spec).options) {
+      if (!o.value) continue;
+      if (CURL_FILES.has(o.name) && o.value.value !== '-') out.push(...refs([o.value], 'read'));
+      else if (CURL_READS.has(o.name)) {
+        const v = o.value.value;
+        // -H/-d/--json: @file; -F: name=@file or name=<file; --url-query/--data-urlencode: also name@file.
+        const m =
+          /^@(.+)$/.exec(v) ??
+          (o.name === 'F' || o.name === 'form' ? /^[^=]*=[@<]([^;]+)/.exec(v) : null) ??
+          (o.name === 'url-query' || o.name === 'data-urlencode' ? /^[^=@]*@(.+)$/.exec(v) : null);
+        const file = m?.[1];
+        if (file && file !== '-') out.push(...refs([{ ...o.value, value: file }], 'read'));
+      }
+    }
+    return out;
+  };
+}
+
 /** rsync/scp: the last operand is written (deleted too with --delete); local sources are read. */
 const classifyCopyRemote =
   (spec: OptionSpec): Classifier =>
@@ -273,28 +313,29 @@ const CLASSIFIERS: Record<string, Classifier> = {
   egrep: patternFirst(GREP_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
   fgrep: patternFirst(GREP_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
   rg: patternFirst(RG_SPEC, ['e', 'f', 'regexp', 'file'], () => 'read'),
-  curl: outputOption(
-    {
-      shortArg: 'oXHdFuAeEKrTwxyz',
-      longArg: [
-        'output',
-        'request',
-        'header',
-        'data',
-        'data-raw',
-        'data-binary',
-        'form',
-        'user',
-        'user-agent',
-        'cookie',
-        'config',
-        'upload-file',
-        'write-out',
-        'proxy',
-      ],
-    },
-    ['o', 'output'],
-  ),
+  curl: classifyCurl({
+    shortArg: 'oXHdFuAeEKrTwxyz',
+    longArg: [
+      'output',
+      'request',
+      'header',
+      'data',
+      'data-raw',
+      'data-binary',
+      'data-urlencode',
+      'data-ascii',
+      'json',
+      'url-query',
+      'form',
+      'user',
+      'user-agent',
+      'cookie',
+      'config',
+      'upload-file',
+      'write-out',
+      'proxy',
+    ],
+  }),
   wget: outputOption(
     {
       shortArg: 'OoaPtTUe',

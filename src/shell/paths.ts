@@ -1,5 +1,5 @@
 // Resolves a path as written (relative, ~, $HOME, .., //, symlinks that exist) to one absolute path; never throws.
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Expands `~`, `~/x`, `$HOME`, `${HOME}` at the start of a path. Other `~user` forms are left as written. */
@@ -11,8 +11,11 @@ function expandHome(written: string, home: string): string {
   return written;
 }
 
-/** The realpath of the longest existing prefix of an absolute normalised path, with the rest appended. */
-function resolveExisting(abs: string): string {
+/**
+ * The realpath of the longest existing prefix of an absolute normalised path, with the rest appended. A dangling
+ * symlink on the way is followed too (writing through it creates its target), up to 40 links as Linux does.
+ */
+function resolveExisting(abs: string, links = 0): string {
   let head = abs;
   const tail: string[] = [];
   for (let guard = 0; guard < 4096; guard++) {
@@ -20,6 +23,10 @@ function resolveExisting(abs: string): string {
     try {
       // A stat first: a missing path (common: files about to be written) is answered without an exception.
       if (statSync(head, { throwIfNoEntry: false })) real = realpathSync.native(head);
+      else if (links < 40 && lstatSync(head, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        const target = path.posix.resolve(path.posix.dirname(head), readlinkSync(head));
+        return resolveExisting(path.posix.join(target, ...tail.reverse()), links + 1);
+      }
     } catch {
       real = undefined;
     }

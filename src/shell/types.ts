@@ -44,6 +44,13 @@ export interface SimpleCommand {
   position: number;
   /** Some word of the command could not be known statically (command name from a variable, $(...) in argv, ...). */
   dynamic: boolean;
+  /**
+   * Set when a `cd` (or pushd) before this command may have moved the shell: every directory it may run in, each as
+   * the chain of `cd` targets (as written) applied in order from the session cwd; [] is the session cwd itself.
+   */
+  cwd?: string[][];
+  /** A `cd` before this command went somewhere that cannot be known statically (`cd $X`, `cd -`, popd, ...). */
+  cwdUnknown?: true;
   /** The command's own source text. */
   text: string;
 }

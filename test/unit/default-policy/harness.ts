@@ -6,6 +6,7 @@ import { prepareCall } from '../../../src/policy/prepare.js';
 import { formatDiagnostic } from '../../../src/policy/diagnostics.js';
 import { initShellParser, parseShell } from '../../../src/shell/parse.js';
 import { resolvePath } from '../../../src/shell/paths.js';
+import { expandGlob } from '../../../src/shell/globs.js';
 import type { CompiledPolicy } from '../../../src/policy/model.js';
 import type { Decision } from '../../../src/policy/types.js';
 
@@ -49,7 +50,7 @@ export function judge(
       tool_use_id: 't',
     },
     { worker: 'w', home: opts.home ?? HOME, now: Date.parse('2026-03-02T10:00:00Z') },
-    { parseShell, resolvePath },
+    { parseShell, resolvePath, expandGlob },
   );
   return evaluate(policy, call, { count: () => 0 });
 }

@@ -97,4 +97,71 @@ describe('interpreter one-liners', () => {
     expect(reasons('python3 -m pytest -q')).toEqual([]);
     expect(reasons('node dist/index.js')).toEqual([]);
   });
+  it('marks modules reached other than by calling a plain member as dynamic code', () => {
+    for (const t of [
+      `node -e "require('child_process')['exec'+'Sync']('id')"`,
+      `node -e "Object.values(require('child_process'))[7]('id')"`,
+      `node -e "with(require('fs')) rmSync('x')"`,
+      `node -e "const cp=require('child_process'); [cp.execSync][0]('id')"`,
+      `node -e "const k='x'; process[k]"`,
+      `python3 -c "import os; os.__dict__['system']('id')"`,
+      `python3 -c "import shutil; list(map(shutil.rmtree, ['x']))"`,
+      `python3 -c "import sys; sys.modules['os'].system('id')"`,
+    ]) {
+      expect([t, reasons(t).join()]).toEqual([t, expect.stringMatching(/dynamic code/)]);
+    }
+  });
+  it('reads a literal subscript as the plain member', () => {
+    expect(names(`node -e "require('child_process')['execSync']('rm -rf x')"`)).toContain('rm');
+    expect(reasons(`node -e "require('child_process')['execSync']('rm -rf x')"`)).toEqual([]);
+    expect(reasons(`node -e "const o={a:1}; console.log(o['a'])"`)).toEqual([]);
+  });
+  it('reads the code inside f-strings and template literals', () => {
+    expect(reasons(`python3 -c "print(f'{__import__(\\"os\\").system(\\"id\\")}')"`).join()).toMatch(
+      /dynamic/,
+    );
+    expect(names("node -e \"console.log(\\`\\${require('child_process').execSync('id')}\\`)\"")).toContain(
+      'id',
+    );
+    expect(reasons(`python3 -c "x=1; print(f'{x} {x:>3}')"`)).toEqual([]);
+  });
+  it('reports environment reads under one reason', () => {
+    for (const t of [
+      `python3 -c "import os; print(os.environ['K'])"`,
+      `python3 -c "import os; os.getenv('K')"`,
+      `python3 -c "from os import environ as e; print(e)"`,
+      `node -e "console.log(process.env.API_KEY)"`,
+      `node -e "const {env} = process; console.log(env)"`,
+      `perl -e 'print $ENV{K}'`,
+      `ruby -e 'puts ENV["K"]'`,
+      `php -r 'echo getenv("K");'`,
+      `lua -e 'print(os.getenv("K"))'`,
+      `awk 'BEGIN { print ENVIRON["K"] }'`,
+    ]) {
+      expect([t, reasons(t).join()]).toEqual([t, expect.stringMatching(/reads the environment/)]);
+    }
+    expect(reasons(`python3 -c "import os, sys; print(os.sep, sys.argv[1])"`)).toEqual([]);
+    expect(reasons(`node -e "console.log(process.argv[2], process.platform)"`)).toEqual([]);
+    expect(reasons(`node -e "console.log(process.env.NODE_ENV)"`)).toEqual([]);
+  });
+  it('runs a tree delete as rm -rf, so it is judged like the shell command', () => {
+    const p = parseShell(`python3 -c "import shutil; shutil.rmtree('src')"`);
+    expect(only(p, 'python3').paths).toEqual([{ path: 'src', access: 'delete', source: 'operand' }]);
+    expect(only(p, 'rm').argv).toEqual(['rm', '-rf', '--', 'src']);
+    expect(only(p, 'rm').via).toEqual(['python3 -c']);
+    expect(only(parseShell(`node -e "require('fs').rmSync('d', {recursive: true})"`), 'rm').argv).toEqual([
+      'rm',
+      '-rf',
+      '--',
+      'd',
+    ]);
+    expect(names(`node -e "require('fs').rmSync('f.txt')"`)).toEqual(['node']);
+    expect(names(`node -e "require('fs').rmSync('f.txt', {force: true})"`)).toEqual(['node']);
+    expect(only(parseShell(`python3 -c "import shutil; shutil.rmtree('~')"`), 'rm').argv).toEqual([
+      'rm',
+      '-rf',
+      '--',
+      '~',
+    ]);
+  });
 });
