@@ -50,8 +50,20 @@ export function followAudit(
   let offset = 0;
   let pending = Buffer.alloc(0);
 
+  let catchingUp = false;
   const emit = (rec: AuditRecord): void => {
     if (rec.seq <= lastSeq) return;
+    if (lastSeq > 0 && rec.seq !== lastSeq + 1 && !catchingUp) {
+      // Records went by unseen (the writer rotated between listing the rotated files and opening the new active
+      // one, perhaps more than once): they are in rotated files now, so emit them first, in order.
+      catchingUp = true;
+      try {
+        catchUp();
+      } finally {
+        catchingUp = false;
+      }
+      if (rec.seq <= lastSeq) return;
+    }
     if (lastSeq > 0 && rec.seq !== lastSeq + 1) {
       opts.onWarning?.(
         `records ${lastSeq + 1}..${rec.seq - 1} were not seen (run \`toolgate audit verify\`)`,
@@ -79,8 +91,9 @@ export function followAudit(
     }
   };
 
-  // Emits records from rotated files newer than the last one seen (more than one rotation between looks).
-  const catchUp = (): void => {
+  // Emits records from rotated files newer than the last one seen (more than one rotation between looks, or a
+  // gap seen by emit). A record already emitted is skipped, so running it twice is harmless.
+  function catchUp(): void {
     const files = listRotatedNumbers(dir).map((n) => path.join(dir, rotatedName(n)));
     let from = files.length;
     while (from > 0) {
@@ -89,7 +102,7 @@ export function followAudit(
       if (first !== undefined && first <= lastSeq + 1) break;
     }
     for (const e of walkTrail(files, from)) if (e.unsealed.ok) emit(e.unsealed.record);
-  };
+  }
 
   const check = (): void => {
     try {
@@ -110,6 +123,9 @@ export function followAudit(
         ino = fs.fstatSync(fd).ino;
         offset = 0;
         pending = Buffer.alloc(0);
+        // Files rotated away before this open (since the last look, or while catching up) are listed only now:
+        // their records come first. A file rotated after the open is the one being read, and is drained.
+        catchUp();
       }
       drain();
       let now: number;
@@ -121,8 +137,7 @@ export function followAudit(
       if (now === ino) return;
       drain(); // whatever was written before the rename
       fs.closeSync(fd);
-      fd = -1;
-      catchUp(); // files rotated away since the last look
+      fd = -1; // the next turn opens the new active file and catches up from the files rotated meanwhile
     }
   };
 

@@ -11,7 +11,8 @@ export { readAudit, iterateAudit } from './read.js';
 export { followAudit, type FollowOptions } from './follow.js';
 export { matchesFilter, parseSince, type AuditFilter } from './filter.js';
 export { summarizeAudit, type AuditSummary } from './summary.js';
-export { redactInput, type RedactedInput, type RedactOptions } from './redact.js';
+export { redactInput, redactRecord, type RedactedInput, type RedactOptions } from './redact.js';
+export { redactText } from './secrets.js';
 export {
   checkpointAudit,
   readCheckpoints,

@@ -62,3 +62,33 @@ export function redactInput(
 
   return { input: visit(input, '', 0) as Record<string, unknown>, redacted, truncated };
 }
+
+/**
+ * Redacts secret-looking values in every string of `value` (objects and arrays at any depth; keys are kept).
+ * This is the one gate for text that leaves the supervisor: every audit record (the writer applies it), the
+ * escalations file `toolgate pending` and `approve` read, the notifiers' payload. Free text there (a rule's reason,
+ * a grant's scope) often quotes a Bash command, so the shell patterns (`--password x`, `-u user:pass`) apply too.
+ * The tool input inside a record was already redacted by redactInput (this pass leaves those markers as they are).
+ * Returns `value` itself when nothing changed.
+ */
+export function redactRecord<T>(value: T, maxDepth = 16): T {
+  const visit = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return v.length === 0 ? v : redactText(v, true).text;
+    if (v === null || typeof v !== 'object' || depth >= maxDepth) return v;
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      v.forEach((x, i) => {
+        const y = visit(x, depth + 1);
+        if (y !== x) (out ??= [...v])[i] = y;
+      });
+      return out ?? v;
+    }
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const y = visit(x, depth + 1);
+      if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+    }
+    return out ?? v;
+  };
+  return visit(value, 0) as T;
+}

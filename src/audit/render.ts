@@ -64,7 +64,11 @@ export function formatVerify(v: VerifyResult): string {
       `FAILED: ${p.type} at ${p.file}:${p.line}${p.seq ? ` (record ${p.seq})` : ''}`,
       `  ${p.message}`,
     );
-    lines.push(`  the trail is intact up to record ${v.count} (head ${v.head})`);
+    lines.push(
+      v.count > 0
+        ? `  last good record: ${v.count} (hash ${v.head}); records after it cannot be trusted`
+        : '  no record before it can be trusted',
+    );
   }
   for (const w of v.warnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
   for (const c of v.checkpoints) lines.push(`checkpoint ${c.count} ${c.head.slice(0, 16)}…: ${c.status}`);

@@ -63,6 +63,8 @@ export const recordBodySchema = z.discriminatedUnion('kind', [
     rule: z.string(),
     /** Every rule that matched. */
     rules: z.array(z.string()),
+    /** The simple command the deciding rule matched: its name and first argument (`rm -rf`), when one did. */
+    command_head: z.string().optional(),
     revision: z.string(),
     decided_by: decidedBySchema,
     /** The person, when decided_by is person. */

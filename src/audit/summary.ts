@@ -23,7 +23,11 @@ export interface AuditSummary {
   decisions: VerdictCounts & { byDecidedBy: Record<string, number> };
   workers: ({ worker: string } & VerdictCounts)[];
   rules: ({ rule: string } & VerdictCounts)[];
-  /** Denied Bash commands by their first words (`git push`), other tools by name; most first. */
+  /**
+   * Denied Bash commands by the simple command the deciding rule matched, as its name and first argument
+   * (`command_head`: `rm -rf` for `cd /x && rm -rf /y`), else by the command's first words; other tools by name;
+   * most first.
+   */
   deniedCommands: { command: string; count: number }[];
   escalations: {
     opened: number;
@@ -31,7 +35,10 @@ export interface AuditSummary {
     /** Opened and not closed in these records. */
     open: number;
     byOutcome: Record<string, number>;
-    /** How long calls waited for a decision by a person. */
+    /**
+     * How long calls waited for a decision by a person (decided_by person: `toolgate approve`, or the worker's
+     * screen); closings by a lockdown, a timeout or Claude Code itself (a headless worker) are not counted.
+     */
     people: WaitStats | null;
     byPerson: ({ by: string } & WaitStats)[];
   };
@@ -95,7 +102,9 @@ export function summarizeAudit(records: Iterable<AuditRecord>): AuditSummary {
       bump(rules, r.rule, r.verdict);
       if (r.verdict === 'deny') {
         const cmd = r.input?.command;
-        const key = r.tool === 'Bash' && typeof cmd === 'string' ? commandHead(cmd) : (r.tool ?? UNKNOWN);
+        const key =
+          r.command_head ??
+          (r.tool === 'Bash' && typeof cmd === 'string' ? commandHead(cmd) : (r.tool ?? UNKNOWN));
         denied.set(key, (denied.get(key) ?? 0) + 1);
       }
     } else if (r.kind === 'escalation_opened') {
@@ -105,7 +114,7 @@ export function summarizeAudit(records: Iterable<AuditRecord>): AuditSummary {
       closed++;
       opened.delete(r.escalation_id ?? r.call ?? '');
       byOutcome[r.outcome] = (byOutcome[r.outcome] ?? 0) + 1;
-      if ((r.outcome === 'allow' || r.outcome === 'deny') && r.decided_by !== 'timeout') {
+      if ((r.outcome === 'allow' || r.outcome === 'deny') && r.decided_by === 'person') {
         waits.push(r.waited_ms);
         const who = r.by ?? UNKNOWN;
         personWaits.set(who, [...(personWaits.get(who) ?? []), r.waited_ms]);

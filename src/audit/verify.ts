@@ -27,9 +27,12 @@ export interface CheckpointResult extends Checkpoint {
 
 export interface VerifyResult {
   ok: boolean;
-  /** seq of the last good record (records in the trail when ok). */
+  /**
+   * seq of the last good record (records in the trail when ok): never the bad record itself, e.g. a changed record
+   * whose own hash was recomputed (the next record shows it), or the record a checkpoint says was rewritten.
+   */
   count: number;
-  /** hash of the last good record. */
+  /** hash of the last good record (GENESIS when none is). */
   head: string;
   files: string[];
   problem?: VerifyProblem;
@@ -188,6 +191,26 @@ export function verifyAudit(dir: string, opts: VerifyOptions = {}): VerifyResult
     checkAgainst(p);
   }
   if (!problem && junk.length > 0) problem = judgeTail(junk, warnings);
+  // The last good record: the one before the problem. A problem at `p` itself (changed with its hash recomputed,
+  // inserted with a valid seal) leaves `pp`; a rewrite a checkpoint caught leaves the last checkpoint that held.
+  let last: Good = p;
+  const prob = problem as VerifyProblem | undefined;
+  if (prob?.type === 'rewritten') {
+    const held = [...seen].filter(([c, st]) => st === 'ok' && c.count < (prob.seq ?? 0));
+    const best = held.sort((a, b) => b[0].count - a[0].count)[0]?.[0];
+    last = best
+      ? { seq: best.count, hash: best.head, file: '', line: 0 }
+      : { seq: 0, hash: GENESIS, file: '', line: 0 };
+  } else if (
+    prob &&
+    prob.type !== 'truncated' &&
+    prob.seq === p.seq &&
+    prob.file === p.file &&
+    prob.line === p.line &&
+    p.seq > 0
+  ) {
+    last = pp ?? { seq: 0, hash: GENESIS, file: '', line: 0 };
+  }
   const checkpoints: CheckpointResult[] = (opts.checkpoints ?? []).map((c) => {
     const status = seen.get(c) ?? (problem ? 'unchecked' : 'truncated');
     return { ...c, status };
@@ -204,8 +227,8 @@ export function verifyAudit(dir: string, opts: VerifyOptions = {}): VerifyResult
   }
   return {
     ok: !problem,
-    count: p.seq,
-    head: p.hash,
+    count: last.seq,
+    head: last.hash,
     files: names,
     ...(problem ? { problem } : {}),
     warnings,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ToolgateError } from '../core/errors.js';
 import { ACTIVE_FILE, listRotatedNumbers, rotatedName } from './files.js';
+import { redactRecord } from './redact.js';
 import { recordBodySchema, type AuditRecord, type AuditRecordInput } from './schema.js';
 import { sealRecord } from './seal.js';
 import { readChainHead, type TornTail } from './tail.js';
@@ -24,7 +25,10 @@ export interface AuditLog {
   readonly dir: string;
   /** Set when opening found torn bytes at the end of the trail and attested them with a trail_recovered record. */
   readonly recovered: TornTail | undefined;
-  /** Seals and writes one record before returning it; throws ToolgateError (AUDIT_WRITE, AUDIT_INVALID) if it cannot. */
+  /**
+   * Redacts secrets in every string of the record (redactRecord), then seals and writes it before returning it;
+   * throws ToolgateError (AUDIT_WRITE, AUDIT_INVALID) if it cannot.
+   */
   append(rec: AuditRecordInput): AuditRecord;
   /** Records written so far in the whole trail and the hash of the last one. */
   head(): { count: number; head: string };
@@ -126,9 +130,10 @@ export function openAuditLog(dir: string, opts: AuditLogOptions = {}): AuditLog 
       return recovered;
     },
     head: () => ({ count, head: prev }),
-    append(rec) {
+    append(input) {
       if (fd === -1)
         throw new ToolgateError('AUDIT_WRITE', 'the audit log is closed', { hint: 'open it again' });
+      const rec = redactRecord(input);
       if (validate) {
         const r = recordBodySchema.safeParse(rec);
         if (!r.success) {

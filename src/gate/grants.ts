@@ -1,12 +1,15 @@
 // Grants: a person's "allow calls like this one for N minutes", kept by the supervisor in <state>/grants.json.
 // A grant is scoped no wider than the approved call (same worker, same rule, same command line or same path)
-// unless the person widened it to the rule. Only escalations are lifted by a grant: never a deny, never lockdown.
+// unless the person widened it to the rule. A grant lifts only the rule it names: a call that any other rule (or
+// the unknown/default pseudo-rules) also escalates is still asked. Never a deny, never lockdown.
 // Fail closed: a grants file that cannot be read or validated means no grants, never an allow.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { redactText } from '../audit/secrets.js';
 import type { StatePaths } from '../core/state.js';
+import type { RuleMatch } from '../policy/types.js';
 import { writeFileAtomic } from '../core/fsx.js';
 
 /** What an exact grant must see again: the same command line, the same path, or the same whole input. */
@@ -95,8 +98,11 @@ function sameMatch(a: GrantMatch, b: GrantMatch): boolean {
 
 function describeMatch(tool: string, m: GrantMatch | undefined): string {
   if (!m) return tool;
-  if (m.kind === 'command')
-    return `Bash \`${m.command.length > 200 ? m.command.slice(0, 199) + '…' : m.command}\``;
+  if (m.kind === 'command') {
+    // Secrets are masked before the command is cut (a cut secret may no longer look like one).
+    const shown = redactText(m.command, true).text;
+    return `Bash \`${shown.length > 200 ? shown.slice(0, 199) + '…' : shown}\``;
+  }
   if (m.kind === 'path') return `${tool} ${m.path}`;
   return `${tool} with the same input (sha256 ${m.sha256.slice(0, 12)})`;
 }
@@ -124,15 +130,30 @@ export interface NewGrant {
 /** The call a grant is asked about. */
 export interface GrantQuery {
   worker_id: string;
+  /** The rule that decided the call (the strictest match). */
   rule: string;
+  /** Every match of the decision's trace (rules, and the engine's `unknown`, `default`, `rate:*`, `lifted:*`). */
+  matches: ReadonlyArray<Pick<RuleMatch, 'rule' | 'verdict'>>;
   tool: string;
   input: Record<string, unknown>;
+}
+
+// Whether a grant for `rule` may lift a call with these matches: a grant lifts only the rule it names, so every
+// escalating match must be that rule (any other rule, or the `unknown`/`default`/rate pseudo-rules, keeps the
+// escalation), and no match may deny. Matches an exception lifted (`lifted:*`) no longer count.
+export function onlyRuleEscalates(rule: string, matches: GrantQuery['matches']): boolean {
+  for (const m of matches) {
+    if (m.verdict === 'allow' || m.rule.startsWith('lifted:')) continue;
+    if (m.verdict !== 'escalate' || m.rule !== rule) return false;
+  }
+  return true;
 }
 
 // Whether a live grant covers a call (pure; `now` in ms).
 export function grantCovers(g: Grant, q: GrantQuery, now: number): boolean {
   if (Date.parse(g.expires_at) <= now) return false;
   if (g.worker_id !== q.worker_id || g.rule !== q.rule) return false;
+  if (!onlyRuleEscalates(g.rule, q.matches)) return false;
   if (g.scope === 'rule') return true;
   if (g.tool !== q.tool || !g.match) return false;
   return sameMatch(g.match, matchOf(q.tool, q.input));

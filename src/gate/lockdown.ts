@@ -12,7 +12,10 @@ export const LockdownSchema = z.object({
   workers: z.array(z.string()).optional(),
   /** Worker names by id, for messages and the audit trail. */
   names: z.record(z.string(), z.string()).optional(),
+  /** The reason of the lockdown of all workers (and, in files written before `reasons`, of every lockdown). */
   reason: z.string().max(2000).optional(),
+  /** The reason of each worker's own lockdown, by worker id. */
+  reasons: z.record(z.string(), z.string().max(2000)).optional(),
   /** Who made the last change. */
   by: z.string().optional(),
   updated_at: z.string().optional(),
@@ -23,7 +26,10 @@ export interface LockdownState {
   all: boolean;
   workers: string[];
   names: Record<string, string>;
+  /** The reason of the lockdown of all workers. */
   reason?: string;
+  /** Each worker's own reason, by worker id. */
+  reasons?: Record<string, string>;
   by?: string;
   /** Set when the file exists but could not be used (then everything is locked down). */
   error?: string;
@@ -56,6 +62,7 @@ export function readLockdown(file: string): LockdownState {
     workers: r.data.workers ?? [],
     names: r.data.names ?? {},
     ...(r.data.reason ? { reason: r.data.reason } : {}),
+    ...(r.data.reasons ? { reasons: r.data.reasons } : {}),
     ...(r.data.by ? { by: r.data.by } : {}),
   };
 }
@@ -64,21 +71,38 @@ export function isLockedDown(l: LockdownState, workerId: string): boolean {
   return l.all || l.workers.includes(workerId);
 }
 
+// Why a worker is locked down: the reason of the lockdown of all workers when that is on, else the worker's own
+// (a file without `reasons` gives its one reason to every lockdown). Undefined: no reason was given.
+export function lockdownWhy(l: LockdownState, workerId: string): string | undefined {
+  if (l.all) return l.reason || undefined;
+  if (!l.workers.includes(workerId)) return undefined;
+  return (l.reasons ? l.reasons[workerId] : l.reason) || undefined;
+}
+
 export interface LockdownChange {
   action: 'on' | 'off';
   /** Undefined: every worker. */
   worker_id?: string;
   worker?: string;
+  /** For `on`: the reason given for it. */
+  reason?: string;
 }
 
 // The changes from one lockdown state to the next (for the audit trail), all-workers first.
 export function lockdownChanges(before: LockdownState, after: LockdownState): LockdownChange[] {
   const out: LockdownChange[] = [];
-  if (!before.all && after.all) out.push({ action: 'on' });
+  if (!before.all && after.all) out.push({ action: 'on', ...(after.reason ? { reason: after.reason } : {}) });
   if (before.all && !after.all) out.push({ action: 'off' });
   for (const w of after.workers) {
-    if (!before.workers.includes(w))
-      out.push({ action: 'on', worker_id: w, worker: after.names[w] ?? before.names[w] ?? w });
+    if (!before.workers.includes(w)) {
+      const reason = after.reasons ? after.reasons[w] : after.reason;
+      out.push({
+        action: 'on',
+        worker_id: w,
+        worker: after.names[w] ?? before.names[w] ?? w,
+        ...(reason ? { reason } : {}),
+      });
+    }
   }
   for (const w of before.workers) {
     if (!after.workers.includes(w))

@@ -114,14 +114,21 @@ export class Notifier {
   private runCommand(argv: string[], e: EscalationNotice, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const [file, ...args] = argv.map((w) => fillTemplate(w, e));
+      // Its own process group (detached), so a timeout kills whatever the command started too, not just the
+      // command (a `sleep` or `curl` it left behind would otherwise run on, re-parented to init).
       const child = spawn(file!, args, {
         stdio: ['pipe', 'ignore', 'pipe'],
-        detached: false,
+        detached: true,
         env: { ...process.env, TOOLGATE_CALL: e.call, TOOLGATE_NOTIFY_WORKER: e.worker },
       });
       let stderr = '';
       const t = setTimeout(() => {
-        child.kill('SIGKILL');
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+          else child.kill('SIGKILL');
+        } catch {
+          child.kill('SIGKILL'); // the group is gone already: the command itself at most
+        }
         reject(new Error(`timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       child.stderr.on('data', (d: Buffer) => {

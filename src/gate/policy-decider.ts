@@ -16,7 +16,7 @@ import {
 import { assemblePolicy } from '../policy/assemble.js';
 import type { CompiledLayer } from '../policy/model.js';
 import type { Decision, HookPayload, RateFacts } from '../policy/types.js';
-import { initShellParser, parseShell, resolvePath } from '../shell/index.js';
+import { expandGlob, initShellParser, parseShell, resolvePath } from '../shell/index.js';
 import { listWorkers, type WorkerRecord } from '../workers/registry.js';
 import { statePaths } from '../core/state.js';
 import { failClosed, type Decider } from './decider.js';
@@ -222,7 +222,7 @@ export async function createPolicyDecider(
         const call = prepareCall(
           payload,
           { worker: worker.name, home: o.home, now },
-          { parseShell, resolvePath },
+          { parseShell, resolvePath, expandGlob },
         );
         call.otherWorkspaces = otherWorkspaces(worker, now);
         const d = evaluate(c.policy, call, rates);
@@ -266,16 +266,23 @@ export async function createPolicyDecider(
       }
       return out;
     },
-    check(files: string[]): string[] {
-      const r = loadPolicy(files);
-      return r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    },
+    check: policyProblems,
     close() {
       for (const t of settling.values()) clearTimeout(t);
       settling.clear();
       void watcher?.close();
     },
   };
+}
+
+// The errors that keep these policy files from loading (compiled as the decider compiles them, the
+// escalation cap included), each formatted `file:line:col: CODE path: message` with its hint; [] when they load.
+export function policyProblems(files: string[]): string[] {
+  const r = loadPolicy(files);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  // A file that yields no layer is an error even without a diagnostic (as in the decider).
+  if (!errors.length && !r.policy) errors.push(`${files.join(', ')}: did not compile to a policy`);
+  return errors;
 }
 
 // True when a file exists and is readable (for early, clear errors on --policy).

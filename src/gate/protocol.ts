@@ -129,20 +129,35 @@ export function capReason(text: string): string {
   return oneLine.length > MAX_REASON ? oneLine.slice(0, MAX_REASON - 1) + '…' : oneLine;
 }
 
-// The exact JSON the gate hook prints for Claude Code.
-export function hookOutput(decision: HookDecision, reason: string): string {
+// The exact JSON the gate hook prints for Claude Code. Claude Code drops the reason of an allow; text the model
+// must see on an allow (a person's note) goes in `context`, sent as additionalContext, which reaches the model as
+// a system-reminder after the tool's result. It is never sent with a deny or an ask.
+export function hookOutput(decision: HookDecision, reason: string, context?: string): string {
+  const extra = decision === 'allow' && context ? capReason(context) : '';
   return JSON.stringify({
     hookSpecificOutput: {
       hookEventName: 'PreToolUse',
       permissionDecision: decision,
       permissionDecisionReason: capReason(reason),
+      ...(extra ? { additionalContext: extra } : {}),
     },
   });
 }
 
 // One line for a call's FIFO: `<call id> <hook output>\n`.
-export function decisionLine(callId: string, decision: HookDecision, reason: string): string {
-  return `${callId} ${hookOutput(decision, reason)}\n`;
+export function decisionLine(
+  callId: string,
+  decision: HookDecision,
+  reason: string,
+  context?: string,
+): string {
+  return `${callId} ${hookOutput(decision, reason, context)}\n`;
+}
+
+// What the model is told when a person allows its call with a reason (`toolgate approve ... allow --reason`).
+export function approvalContext(reason: string | undefined): string | undefined {
+  const text = reason?.trim();
+  return text ? `toolgate: a person approved this tool call, with this note: ${text}` : undefined;
 }
 
 // The hook decision a policy decision becomes (observe mode never blocks).

@@ -8,7 +8,7 @@ import { writeFileAtomic, readJsonFile, pidAlive } from '../core/fsx.js';
 import type { StatePaths } from '../core/state.js';
 import { acquireSupervisorLock, releaseSupervisorLock, runningSupervisor } from './lock.js';
 import { Supervisor, type AuditSink } from './supervisor.js';
-import { createPolicyDecider } from './policy-decider.js';
+import { createPolicyDecider, policyProblems } from './policy-decider.js';
 import { openAuditLog } from '../audit/index.js';
 import { watchFile } from '../workers/file-watch.js';
 import { Notifier } from './notify.js';
@@ -28,12 +28,31 @@ export interface SupervisorInfo {
   problems?: string[];
 }
 
+// Compiles policy files as the supervisor will (the escalation cap included) and throws POLICY_INVALID, naming
+// each problem's file:line, when they do not load. Called when the files are given (supervise, launch), so that a
+// policy that could never decide a call is refused before anything is started, written or changed, instead of
+// denying the first call later.
+export function assertPoliciesLoad(files: string[], what: 'supervise' | 'launch'): void {
+  if (!files.length) return;
+  const problems = policyProblems(files);
+  if (!problems.length) return;
+  throw new ToolgateError(
+    'POLICY_INVALID',
+    `${what === 'supervise' ? 'the supervisor was not started' : 'the worker was not launched'}: --policy does not load (${problems.length} error(s)):\n${problems.join('\n')}`,
+    {
+      hint: `fix the file(s) and try again (\`toolgate policy check ${files.join(' ')}\` shows every problem); nothing was started or changed`,
+      details: { problems },
+    },
+  );
+}
+
 // Runs until SIGTERM/SIGINT; resolves with the exit status.
 export async function runSupervisor(
   s: StatePaths,
   opts: SuperviseOptions,
   onReady: (info: SupervisorInfo) => void,
 ): Promise<number> {
+  assertPoliciesLoad(opts.policies, 'supervise');
   acquireSupervisorLock(s);
   const logger = pino(
     { level: opts.logLevel, base: { pid: process.pid } },
@@ -160,6 +179,7 @@ export async function startDaemon(
   env: NodeJS.ProcessEnv,
   timeoutMs = 15_000,
 ): Promise<{ pid: number; started: boolean }> {
+  assertPoliciesLoad(opts.policies, 'supervise');
   const running = runningSupervisor(s);
   if (running) return { pid: running, started: false };
   const args = [

@@ -11,6 +11,7 @@ import {
   AnswerSchema,
   FailClosedSchema,
   PendingSchema,
+  approvalContext,
   SpooledEventSchema,
   classifyQueueFile,
   decisionLine,
@@ -21,9 +22,17 @@ import {
 } from './protocol.js';
 import { EventWriter, cutInput, eventFields } from './event-writer.js';
 import { failClosed, type Decider } from './decider.js';
-import { redactSummary } from './summary.js';
+import { decidingCommandHead, redactSummary } from './summary.js';
+import { redactRecord, redactText } from '../audit/index.js';
 import { GrantStore, RevokeSchema, grantsFile, type Grant } from './grants.js';
-import { NO_LOCKDOWN, isLockedDown, lockdownChanges, readLockdown, type LockdownState } from './lockdown.js';
+import {
+  NO_LOCKDOWN,
+  isLockedDown,
+  lockdownChanges,
+  lockdownWhy,
+  readLockdown,
+  type LockdownState,
+} from './lockdown.js';
 import { watchFile, type Watch } from '../workers/file-watch.js';
 import { outcomeFromTranscriptLine, type DialogOutcome, type OpenDialog } from './dialog.js';
 import { TranscriptResults, toolResultsOf, type ToolResult } from './transcript-results.js';
@@ -317,6 +326,7 @@ export class Supervisor {
         this.record({
           kind: 'call_rejected',
           call: ready.callId,
+          ...this.callFields(PendingSchema.safeParse(parseJson(text)).data),
           reason: 'a call with this id is already pending',
         });
         writeLine(
@@ -404,7 +414,9 @@ export class Supervisor {
     const { data } = item;
     this.record({
       kind: 'hook_fail_closed',
+      worker: this.worker(data.worker_id)?.name,
       worker_id: data.worker_id,
+      session: data.call ? data.call.split('.')[0] : undefined,
       call: data.call || undefined,
       reason: data.reason,
       decided_by: 'fail-closed',
@@ -495,7 +507,7 @@ export class Supervisor {
       return;
     }
     if (decision.verdict === 'escalate' && !decision.observe) {
-      const grant = this.liveGrant(worker, p.tool_name, p.tool_input, decision.rule);
+      const grant = this.liveGrant(worker, p.tool_name, p.tool_input, decision);
       if (grant) {
         const d: Decision = {
           ...decision,
@@ -551,9 +563,7 @@ export class Supervisor {
       kind: 'escalation_opened',
       call: callId,
       to: 'dialog',
-      worker: worker.name,
-      worker_id: worker.worker_id,
-      tool: p.tool_name,
+      ...this.callFields(pending, worker),
       rule: decision.rule,
       reason: decision.reason,
     });
@@ -624,13 +634,16 @@ export class Supervisor {
       call: d.callId,
       worker: d.worker,
       worker_id: d.worker_id,
+      session: d.session_id,
+      tool_use_id: d.tool_use_id,
       tool: d.tool,
       to: 'dialog',
       outcome: o ? o.outcome : 'abandoned',
       ...(o
         ? {
-            decided_by: 'person',
-            by: 'worker screen',
+            // Claude Code itself (a headless worker's `ask`) is not a person: see dialog.ts.
+            decided_by: o.decidedBy ?? 'person',
+            ...(o.decidedBy === 'policy' ? {} : { by: 'worker screen' }),
             signal: o.signal,
             ...(o.detail ? { detail: o.detail } : {}),
           }
@@ -639,15 +652,22 @@ export class Supervisor {
     });
   }
 
-  // The live grant covering this call, if any; a grant store that fails means none (fail closed).
+  // The live grant covering this call, if any; a grant store that fails means none (fail closed). A grant lifts
+  // only its rule: the decision's whole trace goes with the query (grantCovers).
   private liveGrant(
     worker: WorkerRecord,
     tool: string,
     input: Record<string, unknown>,
-    rule: string,
+    decision: Decision,
   ): Grant | undefined {
     try {
-      return this.grants.find({ worker_id: worker.worker_id, rule, tool, input });
+      return this.grants.find({
+        worker_id: worker.worker_id,
+        rule: decision.rule,
+        matches: decision.trace,
+        tool,
+        input,
+      });
     } catch (err) {
       this.opts.logger.error({ err }, 'grant lookup failed; escalating');
       return undefined;
@@ -658,7 +678,7 @@ export class Supervisor {
   private lockdownReason(worker: WorkerRecord): string | undefined {
     const l = readLockdown(this.s.lockdown);
     if (!isLockedDown(l, worker.worker_id)) return undefined;
-    const why = l.error ? `its lockdown file cannot be read: ${l.error}` : l.reason;
+    const why = l.error ? `its lockdown file cannot be read: ${l.error}` : lockdownWhy(l, worker.worker_id);
     return `toolgate is in lockdown${why ? ` (${why})` : ''}: every tool call is refused until an operator lifts it. Stop and wait; do not try to work around this.`;
   }
 
@@ -675,11 +695,7 @@ export class Supervisor {
         action: c.action,
         ...(c.worker ? { worker: c.worker, worker_id: c.worker_id } : {}),
         by: next.error ? 'supervisor' : (next.by ?? before.by ?? 'unknown'),
-        ...(next.error
-          ? { reason: next.error }
-          : c.action === 'on' && next.reason
-            ? { reason: next.reason }
-            : {}),
+        ...(next.error ? { reason: next.error } : c.action === 'on' && c.reason ? { reason: c.reason } : {}),
       });
       this.opts.logger.warn({ action: c.action, worker: c.worker ?? 'all' }, 'lockdown changed');
     }
@@ -693,6 +709,7 @@ export class Supervisor {
       this.record({
         kind: 'escalation_closed',
         call: esc.callId,
+        ...this.callFields(esc.pending, esc.worker),
         outcome: 'deny',
         decided_by: 'lockdown',
         waited_ms: this.now() - esc.openedAt,
@@ -725,9 +742,7 @@ export class Supervisor {
       kind: 'escalation_opened',
       call: callId,
       to: 'human',
-      worker: worker.name,
-      worker_id: worker.worker_id,
-      tool: pending.payload.tool_name,
+      ...this.callFields(pending, worker),
       rule: decision.rule,
       reason: decision.reason,
       deadline: new Date(deadline).toISOString(),
@@ -756,20 +771,23 @@ export class Supervisor {
     const p = pending.payload;
     try {
       const red = redactSummary(p.tool_name, p.tool_input);
-      this.opts.onEscalation({
-        call: callId,
-        worker: worker.name,
-        worker_id: worker.worker_id,
-        tool: p.tool_name,
-        input: red.input,
-        summary: oneLineSummary(p.tool_name, red.input),
-        rule: decision.rule,
-        reason: decision.reason,
-        opened_at: new Date(started).toISOString(),
-        deadline: new Date(deadline).toISOString(),
-        policy: worker.policy,
-        to,
-      });
+      // Redacted like the audit trail: the reason quotes the command, secrets included.
+      this.opts.onEscalation(
+        redactRecord<EscalationNotice>({
+          call: callId,
+          worker: worker.name,
+          worker_id: worker.worker_id,
+          tool: p.tool_name,
+          input: red.input,
+          summary: oneLineSummary(p.tool_name, red.input),
+          rule: decision.rule,
+          reason: decision.reason,
+          opened_at: new Date(started).toISOString(),
+          deadline: new Date(deadline).toISOString(),
+          policy: worker.policy,
+          to,
+        }),
+      );
     } catch (err) {
       this.opts.logger.error({ err }, 'notifier failed to start');
     }
@@ -791,6 +809,7 @@ export class Supervisor {
     this.record({
       kind: 'escalation_closed',
       call: callId,
+      ...this.callFields(esc.pending, esc.worker),
       outcome: 'timeout',
       decided_by: 'timeout',
       waited_ms: this.now() - esc.openedAt,
@@ -827,6 +846,7 @@ export class Supervisor {
       this.record({
         kind: 'escalation_closed',
         call: a.call,
+        ...this.callFields(esc.pending, esc.worker),
         outcome: 'deny',
         decided_by: 'lockdown',
         by: a.by,
@@ -854,6 +874,7 @@ export class Supervisor {
     this.record({
       kind: 'escalation_closed',
       call: a.call,
+      ...this.callFields(esc.pending, esc.worker),
       outcome: a.decision,
       decided_by: 'person',
       by: a.by,
@@ -873,6 +894,7 @@ export class Supervisor {
       'person',
       a.by,
       extra,
+      a.decision === 'allow' ? approvalContext(a.reason) : undefined, // an allow's reason never reaches the model
     );
   }
 
@@ -929,7 +951,10 @@ export class Supervisor {
       this.revokeQuietly(g.id);
       return undefined;
     }
-    this.opts.logger.info({ grant: g.id, scope: g.summary, until: g.expires_at }, 'grant created');
+    this.opts.logger.info(
+      { grant: g.id, scope: redactText(g.summary, true).text, until: g.expires_at },
+      'grant created',
+    );
     return g;
   }
 
@@ -1018,6 +1043,8 @@ export class Supervisor {
     decidedBy: DecidedBy,
     person?: string,
     extra?: Record<string, unknown>,
+    /** Text for the model on an allow (additionalContext; see hookOutput). */
+    context?: string,
   ): HookDecision {
     let hook: HookDecision =
       decidedBy === 'policy' ? toHookDecision(decision) : decision.verdict === 'allow' ? 'allow' : 'deny';
@@ -1038,6 +1065,7 @@ export class Supervisor {
       observe: decision.observe,
       rule: decision.rule,
       rules: decision.trace.map((t) => t.rule),
+      command_head: decidingCommandHead(decision),
       reason: decision.reason,
       revision: decision.revision,
       decided_by: decidedBy,
@@ -1053,11 +1081,12 @@ export class Supervisor {
         'toolgate denied this tool call: its decision could not be written to the audit trail (fail closed). Stop and report it.';
     }
     this.decisions++;
-    const delivered = this.deliver(callId, hook, reason);
+    const delivered = this.deliver(callId, hook, reason, hook === 'allow' ? context : undefined);
     if (!delivered) {
       this.record({
         kind: 'call_abandoned',
         call: callId,
+        ...this.callFields(pending, worker),
         reason: 'the hook was gone when the decision was ready',
       });
     } else if (hook === 'allow' && worker && p) {
@@ -1071,11 +1100,11 @@ export class Supervisor {
     return delivered ? hook : 'deny';
   }
 
-  private deliver(callId: string, hook: HookDecision, reason: string): boolean {
+  private deliver(callId: string, hook: HookDecision, reason: string, context?: string): boolean {
     const ch = this.channels.get(callId) ?? { fifo: path.join(this.s.queue, `${callId}.fifo`) };
     // A slot outlives its hook (the next call of the worker reuses it): write only while that hook lives.
     if (ch.slot && !pidAlive(ch.slot.pid)) return false;
-    return writeLine(ch.fifo, decisionLine(callId, hook, reason));
+    return writeLine(ch.fifo, decisionLine(callId, hook, reason, context));
   }
 
   private cleanup(callId: string): void {
@@ -1096,7 +1125,20 @@ export class Supervisor {
     });
   }
 
-  // Appends an audit record; false (and logged) when it cannot be written.
+  // Who and what a call is about, for every record of that call (so `audit --worker` finds each one).
+  private callFields(pending: Pending | undefined, worker?: WorkerRecord): Record<string, unknown> {
+    const p = pending?.payload;
+    return {
+      worker: worker?.name ?? pending?.worker,
+      worker_id: worker?.worker_id ?? pending?.worker_id,
+      session: p?.session_id,
+      tool_use_id: p?.tool_use_id,
+      tool: p?.tool_name,
+    };
+  }
+
+  // Appends an audit record (the writer redacts secrets in every string of it); false (and logged) when it cannot
+  // be written.
   private record(rec: Record<string, unknown>): boolean {
     try {
       this.opts.audit.append(rec);
@@ -1121,7 +1163,8 @@ export class Supervisor {
       deadline: new Date(e.deadline).toISOString(),
     }));
     try {
-      writeFileAtomic(this.s.escalations, JSON.stringify(list) + '\n');
+      // Redacted like the audit trail (`pending` and `approve` show it): the reason quotes the command.
+      writeFileAtomic(this.s.escalations, JSON.stringify(redactRecord(list)) + '\n');
     } catch (err) {
       this.opts.logger.error({ err }, 'cannot publish escalations');
     }
@@ -1191,12 +1234,14 @@ export class Supervisor {
           this.record({
             kind: 'escalation_closed',
             call: entry.callId,
+            ...this.callFields(esc.pending, esc.worker),
             outcome: 'abandoned',
             waited_ms: this.now() - esc.openedAt,
           });
         this.record({
           kind: 'call_abandoned',
           call: entry.callId,
+          ...this.callFields(esc?.pending ?? pending ?? undefined, esc?.worker),
           reason: 'the hook ended before a decision (Esc, or the worker died)',
         });
         this.opts.logger.info({ call: entry.callId }, 'abandoned call cleaned up');

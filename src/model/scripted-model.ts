@@ -21,6 +21,8 @@ export interface StepContext {
   step: number;
   /** tool_result blocks of the latest user message, in order. */
   lastResults: { tool_use_id: string; content: string; is_error: boolean }[];
+  /** Text blocks of the latest user message beside its tool results (e.g. a hook's additionalContext). */
+  lastTexts?: string[];
 }
 
 export type StepSource = ScriptedStep | ((ctx: StepContext) => ScriptedStep);
@@ -90,7 +92,11 @@ export function planReply(scripts: Map<string, Script>, messages: Message[]): Sc
             content: resultText(b.content),
             is_error: b.is_error === true,
           }));
-  const ctx: StepContext = { prompt, step, lastResults };
+  const lastTexts =
+    typeof last.content === 'string'
+      ? []
+      : last.content.filter((b) => b.type === 'text').map((b) => b.text ?? '');
+  const ctx: StepContext = { prompt, step, lastResults, lastTexts };
   const source = script.steps[step];
   if (source === undefined) {
     const final = typeof script.final === 'function' ? script.final(ctx) : (script.final ?? `done ${name}`);

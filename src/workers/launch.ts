@@ -22,7 +22,7 @@ import {
 import { canonicalDir, isTrusted, trustDir } from './trust.js';
 import { buildWorkerEnv, hooksDisabledBy, writeEnvFile } from './worker-env.js';
 import { countLines, waitForEvent } from './events.js';
-import { startDaemon } from '../gate/run-supervisor.js';
+import { assertPoliciesLoad, startDaemon } from '../gate/run-supervisor.js';
 import { createSlots } from '../gate/slots.js';
 
 export interface LaunchOptions {
@@ -56,6 +56,7 @@ export async function launchWorker(
   note: (text: string) => void,
 ): Promise<LaunchResult> {
   validateName(o.name);
+  assertPoliciesLoad(o.policies, 'launch'); // a --policy that does not load: refused before anything is done
   const cwd = canonicalDir(o.workdir);
   const disabledBy = hooksDisabledBy(callerEnv);
   if (disabledBy) {

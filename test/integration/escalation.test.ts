@@ -65,6 +65,12 @@ beforeAll(async () => {
   ws3 = rig.workspace('ws3');
   for (const n of ['approved', 'denied', 'grant', 'revoked', 'locked', 'expire'])
     rig.model.add(script(n, pushThenTouch(n === 'revoked' ? 'grant' : n)));
+  // Reports what else the model got beside the tool result (a hook's additionalContext arrives as a text block).
+  rig.model.add({
+    ...script('approved-note', pushThenTouch('approved-note')),
+    final: (c) =>
+      `${c.lastResults[0]?.is_error ? 'ERROR' : 'OK'}; beside it: ${(c.lastTexts ?? []).join(' | ').replace(/\s+/g, ' ')}`,
+  });
   rig.model.add(script('timeout', `touch ${path.join(ws2, 'marker-timeout')}`));
   rig.model.add(script('dlg-yes', `touch ${path.join(ws3, 'marker-dlg-yes')}`));
   rig.model.add(script('dlg-no', `touch ${path.join(ws3, 'marker-dlg-no')}`));
@@ -92,6 +98,26 @@ describe('escalation to a person on the real CLI', () => {
       decided_by: 'person',
       by: 'ann',
     });
+  });
+
+  it("the reason of an approved call reaches the model (additionalContext; an allow's own reason is dropped)", async () => {
+    const conv = rig.toolgate(['converse', 'w1', '<<S:approved-note>> go']);
+    const call = await escalated('w1');
+    const a = await rig.toolgate([
+      'approve',
+      call,
+      'allow',
+      '--reason',
+      'ship it, Friday is fine',
+      '--by',
+      'ann',
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toContain(`allowed ${call}`);
+    const out = (await conv).stdout;
+    expect(out).toMatch(/^OK/);
+    expect(out).toContain('a person approved this tool call, with this note: ship it, Friday is fine');
+    expect(fs.existsSync(marker('approved-note'))).toBe(true);
   });
 
   it('a denied call does not run and the model reads the reason', async () => {

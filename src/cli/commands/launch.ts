@@ -20,7 +20,8 @@ options:
   --name N             worker name: letters, digits, "-" and "_" (also the tmux session name)
   --workdir D          the workspace (Claude Code's cwd)
   --trust              trust D for toolgate (answer Claude Code's workspace-trust dialog for it)
-  --policy FILE        a policy layer for this worker (repeatable; later layers cannot lift earlier denies)
+  --policy FILE        a policy layer for this worker (repeatable; later layers cannot lift earlier denies);
+                       compiled at once: one that does not load is refused with its file:line, nothing started
   --observe            decide and record every call, block nothing (policy tuning)
   --project-settings   also load the workspace's .claude settings (default: --setting-sources user only,
                        so a planted disableAllHooks cannot switch the gate off)

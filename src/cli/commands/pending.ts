@@ -6,9 +6,10 @@ import { println, type Command, type CommandContext } from '../command.js';
 import { existingState, type StatePaths } from '../../core/state.js';
 import { readJsonFile } from '../../core/fsx.js';
 import { classifyQueueFile, type Pending } from '../../gate/protocol.js';
-import { readLockdown } from '../../gate/lockdown.js';
+import { lockdownWhy, readLockdown } from '../../gate/lockdown.js';
 import { watchFile } from '../../workers/file-watch.js';
 import { grantLine, liveGrants } from './grants.js';
+import { redactInput, redactRecord, redactText } from '../../audit/index.js';
 
 export interface PendingRow {
   call: string;
@@ -41,7 +42,8 @@ export function summarizeInput(tool: string, input: Record<string, unknown>, max
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }
 
-// Every call that waits for a decision now, oldest first.
+// Every call that waits for a decision now, oldest first. Redacted like the audit trail (also what `approve`
+// prints): the input by redactInput, the reason (which quotes the command) and the rest by redactRecord.
 export function pendingRows(s: StatePaths, now = Date.now()): PendingRow[] {
   const escalations = new Map(
     (readJsonFile<PublishedEscalation[]>(s.escalations) ?? []).map((e) => [e.call, e]),
@@ -59,16 +61,19 @@ export function pendingRows(s: StatePaths, now = Date.now()): PendingRow[] {
     const p = readJsonFile<Pending>(path.join(s.queue, name));
     if (!p?.payload) continue;
     const esc = escalations.get(entry.callId);
-    rows.push({
-      call: entry.callId,
-      worker: p.worker,
-      worker_id: p.worker_id,
-      tool: p.payload.tool_name,
-      summary: summarizeInput(p.payload.tool_name, p.payload.tool_input),
-      escalated: !!esc,
-      ...(esc ? { rule: esc.rule, reason: esc.reason, deadline: esc.deadline } : {}),
-      age_s: Math.max(0, Math.round((now - p.ts_us / 1000) / 1000)),
-    });
+    const tool = p.payload.tool_name;
+    rows.push(
+      redactRecord({
+        call: entry.callId,
+        worker: p.worker,
+        worker_id: p.worker_id,
+        tool,
+        summary: summarizeInput(tool, redactInput(tool, p.payload.tool_input ?? {}).input),
+        escalated: !!esc,
+        ...(esc ? { rule: esc.rule, reason: esc.reason, deadline: esc.deadline } : {}),
+        age_s: Math.max(0, Math.round((now - p.ts_us / 1000) / 1000)),
+      }),
+    );
   }
   return rows.sort((a, b) => b.age_s - a.age_s);
 }
@@ -89,10 +94,11 @@ function render(s: StatePaths, rows: PendingRow[], now = Date.now()): { lines: s
   const l = readLockdown(s.lockdown);
   if (l.error) lines.push(`LOCKDOWN: every worker (${l.error})`);
   else if (l.all) lines.push(`LOCKDOWN: every worker${l.reason ? ` (${l.reason})` : ''}`);
-  else if (l.workers.length)
-    lines.push(
-      `LOCKDOWN: ${l.workers.map((w) => l.names[w] ?? w).join(', ')}${l.reason ? ` (${l.reason})` : ''}`,
-    );
+  else
+    for (const w of l.workers) {
+      const why = lockdownWhy(l, w);
+      lines.push(`LOCKDOWN: ${l.names[w] ?? w}${why ? ` (${why})` : ''}`);
+    }
   for (const p of supervisorProblems(s)) lines.push(`problem: ${p}`);
   for (const r of rows) {
     lines.push(`${r.call}  ${r.worker}  ${r.tool}  ${r.summary}`);
@@ -104,7 +110,7 @@ function render(s: StatePaths, rows: PendingRow[], now = Date.now()): { lines: s
   if (error) lines.push(`problem: ${error}`);
   if (grants.length) {
     lines.push(`grants in force (revoke with \`toolgate grants revoke ID\`):`);
-    for (const g of grants) lines.push(`    ${grantLine(g, now)}`);
+    for (const g of grants) lines.push(`    ${redactText(grantLine(g, now), true).text}`);
   }
   return { lines, empty: rows.length === 0 };
 }

@@ -4,7 +4,7 @@ import { println, type Command } from '../command.js';
 import { workerStatus } from '../../workers/status.js';
 import { openWorker, workerArg } from '../worker-ref.js';
 import { supervisorProblems } from './pending.js';
-import { isLockedDown, readLockdown } from '../../gate/lockdown.js';
+import { isLockedDown, lockdownWhy, readLockdown } from '../../gate/lockdown.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -39,11 +39,13 @@ exit status: 0 ok; 1 unknown worker; 2 usage error.`,
     }
     println(ctx.stdout, st);
     // On stderr, so scripts reading the bare state on stdout are not disturbed.
-    if (locked)
+    if (locked) {
+      const why = lockdownWhy(lock, rec.worker_id);
       println(
         ctx.stderr,
-        `lockdown: every tool call of ${rec.name} is denied${lock.reason ? ` (${lock.reason})` : ''}; lift with \`toolgate lockdown off\``,
+        `lockdown: every tool call of ${rec.name} is denied${why ? ` (${why})` : ''}; lift with \`toolgate lockdown off${lock.all ? '' : ` ${rec.name}`}\``,
       );
+    }
     for (const p of problems) println(ctx.stderr, `problem: ${p}`);
     return 0;
   },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from '../args.js';
 import { println, type Command } from '../command.js';
 import { ensureState } from '../../core/state.js';
-import { runSupervisor, startDaemon, stopDaemon } from '../../gate/run-supervisor.js';
+import { assertPoliciesLoad, runSupervisor, startDaemon, stopDaemon } from '../../gate/run-supervisor.js';
 
 export const superviseCommand: Command = {
   name: 'supervise',
@@ -13,7 +13,8 @@ export const superviseCommand: Command = {
 One supervisor per state directory (a lock) watches every pending tool call of every worker, decides it under
 the worker's policy layers, records the decision and answers the worker's gate hook. It also records every
 worker's events. Foreground by default (Ctrl-C stops it); --daemon returns once it is ready.
-  --policy FILE   a policy layer every worker gets (repeatable)
+  --policy FILE   a policy layer every worker gets (repeatable); each is compiled at once, and one that does not
+                  load (e.g. an escalation timeout over 30m) is refused with its file:line, starting nothing
   --log-level L   pino level for <state>/supervisor.log (default info)
 exit status: 0 ok (--stop: also when none ran); 1 failure (e.g. one already runs); 2 usage error.`,
   async run(ctx) {
@@ -28,11 +29,13 @@ exit status: 0 ok (--stop: also when none ran); 1 failure (e.g. one already runs
       },
       false,
     );
-    const s = ensureState(ctx.env);
     const opts = {
       policies: values.policy.map((p) => path.resolve(ctx.cwd, p)),
       logLevel: values['log-level'],
     };
+    // A policy that does not load is refused before anything is created or started.
+    if (!values.stop) assertPoliciesLoad(opts.policies, 'supervise');
+    const s = ensureState(ctx.env);
     if (values.stop) {
       println(
         ctx.stderr,

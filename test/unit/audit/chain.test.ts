@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatVerify } from '../../../src/audit/render.js';
 import { GENESIS } from '../../../src/audit/schema.js';
 import { sealRecord } from '../../../src/audit/seal.js';
 import { verifyAudit } from '../../../src/audit/verify.js';
@@ -108,6 +109,33 @@ describe('verify finds tampering at the right record', () => {
     expect(verifyAudit(dir).problem).toMatchObject({ type: 'changed', line: 3, seq: 3 });
   });
 
+  it('names the last good record and its hash, not the changed record whose hash was recomputed', () => {
+    const lines = readLines(file);
+    const good = JSON.parse(lines[1] as string);
+    const r = JSON.parse(lines[2] as string);
+    const forged = sealRecord({ ...r, input: { command: 'rm -rf /' } }, r.seq, r.ts, r.prev);
+    lines[2] = forged.line;
+    writeLines(file, lines);
+    const v = verifyAudit(dir);
+    expect(v).toMatchObject({ ok: false, count: 2, head: good.hash, problem: { seq: 3 } });
+    const text = formatVerify(v);
+    expect(text).toContain(`last good record: 2 (hash ${good.hash})`);
+    expect(text).not.toContain(forged.record.hash);
+  });
+
+  it('names the last good record before an inserted one', () => {
+    const lines = readLines(file);
+    const r2 = JSON.parse(lines[1] as string);
+    const { line } = sealRecord(sampleDecision(77), 3, r2.ts, r2.hash);
+    lines.splice(2, 0, line);
+    writeLines(file, lines);
+    expect(verifyAudit(dir)).toMatchObject({
+      count: 2,
+      head: r2.hash,
+      problem: { type: 'inserted', seq: 3 },
+    });
+  });
+
   it('a removed record', () => {
     const lines = readLines(file);
     lines.splice(3, 1);
@@ -170,6 +198,15 @@ describe('verify finds tampering at the right record', () => {
       type: 'rewritten',
       line: 6,
       seq: 6,
+    });
+    // Nothing up to the rewritten record can be vouched for, unless an earlier checkpoint still holds.
+    const v = verifyAudit(dir, { checkpoints: [cp] });
+    expect(v).toMatchObject({ count: 0, head: GENESIS });
+    expect(formatVerify(v)).toContain('no record before it can be trusted');
+    const r2 = JSON.parse(readLines(file)[1] as string);
+    expect(verifyAudit(dir, { checkpoints: [cp, { count: 2, head: r2.hash }] })).toMatchObject({
+      count: 2,
+      head: r2.hash,
     });
   });
 });

@@ -41,19 +41,28 @@ function writeMixed(log: AuditLog): void {
   log.append(
     sampleDecision(4, { verdict: 'deny', rule: 'no-rm', rules: ['no-rm'], input: { command: 'rm -rf /' } }),
   );
+  // Escalation records with the fields the supervisor writes on them (supervisor-trail.test.ts has it write them).
+  const alpha = (n: number) => ({
+    call: `s1.toolu_${n}`,
+    worker: 'alpha',
+    worker_id: 'id-alpha',
+    session: 's1',
+    tool_use_id: `toolu_${n}`,
+    tool: 'Bash',
+  });
   log.append({
     kind: 'escalation_opened',
-    call: 's1.toolu_5',
-    worker: 'alpha',
-    tool: 'Bash',
+    ...alpha(5),
+    to: 'human',
     rule: 'ask-net',
+    reason: 'toolgate asks a person to approve this Bash command `curl x` (rule ask-net): network',
     deadline: 'x',
   });
   log.append({
     kind: 'escalation_closed',
-    call: 's1.toolu_5',
-    worker: 'alpha',
+    ...alpha(5),
     outcome: 'allow',
+    decided_by: 'person',
     by: 'ann',
     waited_ms: 30_000,
   });
@@ -66,17 +75,10 @@ function writeMixed(log: AuditLog): void {
       by: 'ann',
     }),
   );
-  log.append({
-    kind: 'escalation_opened',
-    call: 's1.toolu_7',
-    worker: 'alpha',
-    tool: 'Bash',
-    rule: 'ask-net',
-  });
+  log.append({ kind: 'escalation_opened', ...alpha(7), to: 'human', rule: 'ask-net' });
   log.append({
     kind: 'escalation_closed',
-    call: 's1.toolu_7',
-    worker: 'alpha',
+    ...alpha(7),
     outcome: 'timeout',
     decided_by: 'timeout',
     waited_ms: 600_000,
@@ -85,7 +87,11 @@ function writeMixed(log: AuditLog): void {
     kind: 'escalation_opened',
     call: 's1.toolu_9',
     worker: 'beta',
+    worker_id: 'id-beta',
+    session: 's1',
+    tool_use_id: 'toolu_9',
     tool: 'Bash',
+    to: 'human',
     rule: 'ask-net',
   });
   log.append({ kind: 'policy_reload', revision: 'rev2', ok: true });
@@ -156,6 +162,53 @@ describe('filters', () => {
     expect(text).toContain('most denied commands:');
     expect(text).toMatch(/\n\s+2 {2}git push\n/);
     expect(text).toContain('people took: median 30s');
+  });
+
+  it("counts only decisions by a person as people's waits (not a lockdown, a timeout or Claude Code itself)", () => {
+    const log = openAuditLog(path.join(dir, 'waits'));
+    const closed = (call: string, over: Record<string, unknown>) =>
+      log.append({
+        kind: 'escalation_closed',
+        call,
+        worker: 'w',
+        session: 's',
+        waited_ms: 1000,
+        ...over,
+      } as never);
+    closed('s.1', { outcome: 'allow', decided_by: 'person', by: 'ann', waited_ms: 5000 });
+    closed('s.2', { outcome: 'deny', decided_by: 'lockdown', by: 'ann', waited_ms: 90_000 });
+    closed('s.3', { outcome: 'deny', decided_by: 'lockdown' });
+    closed('s.4', { outcome: 'timeout', decided_by: 'timeout' });
+    closed('s.5', { outcome: 'deny', decided_by: 'policy', signal: 'transcript' }); // headless -p refusal
+    closed('s.6', { outcome: 'deny', decided_by: 'person', by: 'worker screen', waited_ms: 3000 });
+    log.close();
+    const s = summarizeAudit(readAudit(path.join(dir, 'waits')));
+    expect(s.escalations.people).toMatchObject({ count: 2, maxMs: 5000 });
+    expect(s.escalations.byPerson.map((p) => [p.by, p.count])).toEqual([
+      ['ann', 1],
+      ['worker screen', 1],
+    ]);
+  });
+
+  it('groups denied commands by the simple command the deciding rule matched', () => {
+    const log = openAuditLog(path.join(dir, 'denied'));
+    const deny = (i: number, command: string, head?: string) =>
+      log.append(
+        sampleDecision(i, {
+          verdict: 'deny',
+          rule: 'no-rm',
+          input: { command },
+          ...(head ? { command_head: head } : {}),
+        }),
+      );
+    deny(1, 'cd /x && rm -rf /x/y', 'rm -rf');
+    deny(2, 'rm -rf /z', 'rm -rf');
+    deny(3, 'cd /x && make', undefined); // no command decided (the default): the first words
+    log.close();
+    expect(summarizeAudit(readAudit(path.join(dir, 'denied'))).deniedCommands).toEqual([
+      { command: 'rm -rf', count: 2 },
+      { command: 'cd /x', count: 1 },
+    ]);
   });
 
   it('takes the head of a command', () => {
@@ -230,6 +283,41 @@ describe('follow', () => {
     expect(fs.readdirSync(dir).filter((n) => /audit\.\d+\.jsonl/.test(n)).length).toBeGreaterThan(2);
     expect(f.seen.map((r) => r.decision_id)).toEqual(['d1', 'd3', 'd5', 'd7', 'd9', 'd11']);
   });
+
+  // The writer (another process in real life) rotates twice more while the follower is between two looks: at
+  // each record in turn, so the burst also lands between listing the rotated files and opening the new active one.
+  for (const at of [2, 3, 4, 5, 6, 7]) {
+    it(`catches up from rotated files when records went by between two looks (burst at ${at}: no gap)`, async () => {
+      const log = openAuditLog(dir, { maxFileBytes: 1200 });
+      log.append(sampleDecision(1));
+      const warnings: string[] = [];
+      const seen: number[] = [];
+      const ac = new AbortController();
+      let burst = false;
+      let done!: () => void;
+      const enough = new Promise<void>((r) => (done = r));
+      const finished = followAudit(
+        dir,
+        {},
+        (rec) => {
+          seen.push(rec.seq);
+          if (rec.seq === at && !burst) {
+            burst = true;
+            for (let i = 0; i < 8; i++) log.append(sampleDecision(100 + i));
+          }
+          if (rec.seq === 15) done();
+        },
+        { signal: ac.signal, pollMs: 20, onWarning: (m) => warnings.push(m) },
+      );
+      for (let i = 2; i <= 7; i++) log.append(sampleDecision(i));
+      await Promise.race([enough, new Promise((r) => setTimeout(r, 1500))]);
+      ac.abort();
+      await finished;
+      log.close();
+      expect(warnings).toEqual([]);
+      expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    });
+  }
 
   it('waits for a trail that does not exist yet', async () => {
     const f = collect({}, 1);

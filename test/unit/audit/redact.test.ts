@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { redactInput } from '../../../src/audit/redact.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readAudit } from '../../../src/audit/read.js';
+import { redactInput, redactRecord } from '../../../src/audit/redact.js';
+import { openAuditLog } from '../../../src/audit/writer.js';
+import { makeTempDir } from './helpers.js';
 import { isSecretKey, redactText } from '../../../src/audit/secrets.js';
 import { truncateString } from '../../../src/audit/truncate.js';
 
@@ -26,6 +31,9 @@ describe('secret values', () => {
     ['bearer', 'Authorization header Bearer abc123def456ghi789', 'abc123def456'],
     ['url credentials', 'postgres://admin:hunter2secret@db.internal:5432/app', 'hunter2secret'],
     ['slack token', 'xoxb-123456789012-abcdefghijkl', 'xoxb-1234'],
+    ['google key', 'key=AIzaSyA1234567890abcdefghijklmnopqrstuv', 'SyA1234567890'],
+    ['basic credentials', 'Proxy: Basic dXNlcjpwYXNzd29yZDE=', 'dXNlcjpw'],
+    ['cookie header', 'Set-Cookie: sid=abc123def', 'abc123def'],
     ['json password', '{"user": "bob", "password": "hunter2"}', 'hunter2'],
     ['yaml token', 'github:\n  token: abc123xyz\n', 'abc123xyz'],
     ['query string', 'https://api.example.com/v1?max_tokens=5&access_token=zzz999yyy', 'zzz999yyy'],
@@ -159,5 +167,52 @@ describe('truncateString', () => {
   });
   it('leaves short strings', () => {
     expect(truncateString('short')).toBeUndefined();
+  });
+});
+
+describe('free text that leaves the supervisor (reasons, grant scopes, notices)', () => {
+  const reason =
+    'toolgate denied this Bash command `export OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz123456; psql --password hunter22 -h db` (rule db). Why: no';
+
+  it('redactRecord redacts every string at any depth, shell patterns included, and keeps the rest', () => {
+    const rec = {
+      kind: 'escalation_opened',
+      reason,
+      n: 3,
+      nested: {
+        list: ['git push https://bob:ghp_ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ@github.com/x main', 'ok'],
+      },
+    };
+    const out = redactRecord(rec);
+    expect(out.reason).toBe(
+      'toolgate denied this Bash command `export OPENAI_API_KEY=[REDACTED:api-key]; psql --password [REDACTED] -h db` (rule db). Why: no',
+    );
+    expect(out.nested.list).toEqual(['git push https://bob:[REDACTED]@github.com/x main', 'ok']);
+    expect(out.n).toBe(3);
+    expect(rec.reason).toBe(reason); // not changed in place
+    const clean = { kind: 'x', reason: 'nothing secret', list: ['a'] };
+    expect(redactRecord(clean)).toBe(clean);
+  });
+
+  it('the audit writer stores every record redacted, so no caller can leak through a reason or a scope', () => {
+    const dir = makeTempDir();
+    try {
+      const log = openAuditLog(dir);
+      log.append({ kind: 'call_abandoned', call: 's.t', reason });
+      log.append({
+        kind: 'grant',
+        grant_id: 'g-1',
+        by: 'ann',
+        scope: 'exact: Bash `mysql -u root -psecret9 db`',
+      });
+      log.close();
+      const text = fs.readFileSync(path.join(dir, 'audit.jsonl'), 'utf8');
+      for (const s of ['sk-proj-abc', 'hunter22', 'secret9']) expect(text).not.toContain(s);
+      expect(readAudit(dir).map((r) => (r as { scope?: string }).scope)).toContain(
+        'exact: Bash `mysql -u root -p[REDACTED] db`',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

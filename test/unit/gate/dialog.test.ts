@@ -51,7 +51,46 @@ const REJECTED = JSON.stringify({
   toolDenialBeforeRun: true,
 });
 
+// A headless worker (`claude -p`) refusing an `ask` by itself (as the auditor saw it on 2.1.330): the same
+// "user-rejected" mark, but permissionDecision.source "config" says nobody was asked.
+const HEADLESS_REJECTED = JSON.stringify({
+  type: 'user',
+  message: {
+    role: 'user',
+    content: [
+      {
+        type: 'tool_result',
+        content: 'toolgate asks a person to look at this Bash command `touch x` (rule look)',
+        is_error: true,
+        tool_use_id: 'toolu_headless',
+      },
+    ],
+  },
+  toolUseResult: 'Error: toolgate asks a person to look at this Bash command `touch x` (rule look)',
+  toolDenialKind: 'user-rejected',
+  permissionDecision: { decision: 'reject', source: 'config' },
+});
+
 describe('transcript lines', () => {
+  it("tells a headless refusal (source config) from a person's No", () => {
+    expect(outcomeFromTranscriptLine(HEADLESS_REJECTED, new Set(['toolu_headless']))).toEqual({
+      toolUseId: 'toolu_headless',
+      outcome: {
+        outcome: 'deny',
+        signal: 'transcript',
+        detail: 'headless: ask treated as deny',
+        decidedBy: 'policy',
+      },
+    });
+    const byPerson = JSON.parse(REJECTED) as Record<string, unknown>;
+    byPerson.permissionDecision = { decision: 'reject', source: 'user_reject' };
+    expect(outcomeFromTranscriptLine(JSON.stringify(byPerson), new Set(['toolu_no']))?.outcome).toEqual({
+      outcome: 'deny',
+      signal: 'transcript',
+      detail: 'user-rejected',
+    });
+  });
+
   it('reads accept and rejection marks for the tool_use_ids asked about only', () => {
     const ids = new Set(['toolu_yes', 'toolu_no']);
     expect(outcomeFromTranscriptLine(ACCEPTED, ids)).toEqual({
@@ -185,6 +224,31 @@ describe('dialog escalations in the supervisor', () => {
       signal: 'post_tool_use',
     });
     expect(sup.dialogs.size).toBe(0);
+  });
+
+  it("records a headless worker's own refusal as decided by policy, not by a person at the worker screen", async () => {
+    const records: Record<string, unknown>[] = [];
+    sup = new Supervisor({
+      state: s,
+      decider: dialogDecider,
+      audit: { append: (r) => void records.push(r) },
+      logger: pino({ level: 'silent' }),
+    });
+    await sup.start();
+    expect(await hookAnswer(await publish('toolu_headless'))).toBe('ask');
+    fs.appendFileSync(transcript, HEADLESS_REJECTED + '\n');
+    await until(() => records.some((r) => r.kind === 'escalation_closed'));
+    const closed = records.find((r) => r.kind === 'escalation_closed')!;
+    expect(closed).toMatchObject({
+      call: 'sess-2.toolu_headless',
+      worker: 'w2',
+      session: 'sess-2',
+      outcome: 'deny',
+      decided_by: 'policy',
+      signal: 'transcript',
+      detail: 'headless: ask treated as deny',
+    });
+    expect(closed.by).toBeUndefined();
   });
 
   it('records a dialog nobody answered as abandoned when the session ends', async () => {

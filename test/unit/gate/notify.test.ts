@@ -122,6 +122,35 @@ describe('notifiers', () => {
     expect(hits).toBe(2);
   });
 
+  it('a command that times out is killed with everything it started (its process group)', async () => {
+    const pidFile = path.join(dir, 'child.pid');
+    const n = notifier([
+      {
+        command: ['/bin/sh', '-c', `sleep 30 & echo $! > ${pidFile}; wait`],
+        timeout: 1,
+        retries: 0,
+      },
+    ]);
+    n.escalation(notice);
+    await n.drain(10_000);
+    const child = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    expect(child).toBeGreaterThan(0);
+    // Gone, or at most a zombie waiting for its new parent to reap it: it no longer runs.
+    const running = () => {
+      try {
+        const stat = fs.readFileSync(`/proc/${child}/stat`, 'utf8');
+        return !/^\d+ \(.*\) Z /.test(stat);
+      } catch {
+        return false;
+      }
+    };
+    const end = Date.now() + 3000;
+    while (running() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const still = running();
+    if (still) process.kill(child, 'SIGKILL'); // leave nothing behind even when the test fails
+    expect(still).toBe(false);
+  });
+
   it('a command that does not exist is logged, not thrown', async () => {
     const n = notifier([{ command: ['/nonexistent/notify'], retries: 1 }]);
     n.escalation(notice);
