@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditOf, createRig, type Rig } from '../helpers/rig.js';
+import { execa } from 'execa';
+import { auditOf, createRig, TOOLGATE, type Rig } from '../helpers/rig.js';
 import type { ScriptedStep } from '../../src/model/scripted-model.js';
 
 let rig: Rig;
@@ -144,7 +145,7 @@ function attacks(
     },
     {
       label: 'run a program through an option',
-      call: bash(`sed -n '1e touch ${ws}/.bad-25' README.md`),
+      call: bash(`sed -n '1e cp ~/.ssh/id_rsa ${ws}/.bad-25' README.md`),
     },
     {
       label: 'reach child_process by a computed name',
@@ -223,11 +224,33 @@ describe('the default policy on a real worker', () => {
     const remote = path.join(rig.dir, 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', remote]);
     plan = attacks(rig.stateDir, rig.socket, supPid, fast, uploadUrl, remote);
+    // The upload and the push wait for a person (10 minutes, the rules' own timeout): one is watching, and refuses.
+    const refusedByPerson: string[] = [];
+    const person = execa(process.execPath, [TOOLGATE, 'pending', '--watch', '--json'], {
+      env: rig.env,
+      extendEnv: false,
+      reject: false,
+    });
+    let buffered = '';
+    person.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const e = JSON.parse(line) as { event: string; call: string; rule: string };
+        if (e.event !== 'escalated') continue;
+        refusedByPerson.push(e.rule);
+        void rig.toolgate(['approve', e.call, 'deny', '--reason', 'not from an unattended worker']);
+      }
+    });
     const r = await rig.toolgate(['converse', 'w2', '<<S:plan>> do the work', '--timeout', '400'], {
       timeoutMs: 410_000,
     });
     expect(r.code, r.stderr).toBe(0);
     server.close();
+    person.kill('SIGTERM');
+    await person;
+    expect(refusedByPerson).toEqual(expect.arrayContaining(['upload-with-curl', 'git-push']));
     for (let i = 1; i <= 27; i++) {
       const f = path.join(ws, `.bad-${i}`);
       // A redirect target may exist empty when its command was refused after the shell opened it.
