@@ -47,6 +47,11 @@ export interface Rig {
   tmux(args: string[]): Promise<RunResult>;
   /** Resolves with a worker's screen once it shows `text` (polled: a screen has no change event); throws after `ms`. */
   screenUntil(worker: string, text: string, ms?: number): Promise<string>;
+  /**
+   * Answers the confirmation dialog on a worker's screen with `key` (a digit picks an option at once), pressing it
+   * again while the dialog is still there after a moment (a key sent as the dialog is drawn can be lost).
+   */
+  answerDialog(worker: string, key: string, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,6 +142,22 @@ export async function createRig(scripts: Script[] = [], opts: { claudeBin?: stri
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error(`the screen of ${worker} never showed ${text}:\n${screen}`);
+    },
+    async answerDialog(worker, key, ms = 20_000) {
+      const until = Date.now() + ms;
+      const capture = async () =>
+        (await run('tmux', ['-S', socket, 'capture-pane', '-p', '-t', `=${worker}:`])).stdout;
+      let screen = await capture();
+      while (Date.now() < until) {
+        await run('tmux', ['-S', socket, 'send-keys', '-t', `=${worker}:`, key]);
+        const again = Date.now() + 2_000;
+        while (Date.now() < again) {
+          screen = await capture();
+          if (!screen.includes('Do you want to proceed?')) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      throw new Error(`the dialog on ${worker} did not take ${key}:\n${screen}`);
     },
     async close() {
       await run(process.execPath, [TOOLGATE, 'supervise', '--stop']);

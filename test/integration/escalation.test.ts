@@ -253,7 +253,7 @@ describe("the worker's own dialog on the real CLI", () => {
     await rig.launch('w3', ws3, ['--policy', pol]);
     const yes = rig.toolgate(['converse', 'w3', '<<S:dlg-yes>> go']);
     await rig.screenUntil('w3', 'marker-dlg-yes` (rule');
-    await rig.tmux(['send-keys', '-t', '=w3:', '1']);
+    await rig.answerDialog('w3', '1');
     expect((await yes).stdout).toMatch(/^OK/);
     expect(fs.existsSync(path.join(ws3, 'marker-dlg-yes'))).toBe(true);
     const opened = auditOf(rig).find((r) => r.kind === 'escalation_opened' && r.to === 'dialog')!;
@@ -266,9 +266,7 @@ describe("the worker's own dialog on the real CLI", () => {
     // No (the answer on the screen): the call does not run; no Stop fires, so wait on the audit trail.
     await rig.toolgate(['send', 'w3', '<<S:dlg-no>> go']);
     await rig.screenUntil('w3', 'marker-dlg-no` (rule');
-    await rig.tmux(['send-keys', '-t', '=w3:', '2']);
-    await sleep(300);
-    await rig.tmux(['send-keys', '-t', '=w3:', 'Enter']);
+    await rig.answerDialog('w3', '2');
     const closed = await auditUntil(
       (r) => r.kind === 'escalation_closed' && r.outcome === 'deny' && r.by === 'worker screen',
     );
@@ -300,6 +298,41 @@ describe('the audit trail', () => {
     const t = await rig.toolgate(['audit', 'verify', '--dir', copy, '--json']);
     expect(t.code).toBe(1);
     expect(JSON.parse(t.stdout).problem).toMatchObject({ seq, line: i + 1 });
+  });
+
+  it('a record removed or two swapped are caught where it happened; a cut-off tail against a checkpoint', async () => {
+    const cp = await rig.toolgate([
+      'audit',
+      'checkpoint',
+      '--out',
+      path.join(rig.dir, 'kept-elsewhere.jsonl'),
+    ]);
+    expect(cp.code, cp.stderr).toBe(0);
+    // Applies `edit` to the lines of a copy of the trail's first file and verifies the copy.
+    const tampered = async (name: string, edit: (lines: string[]) => void, extra: string[] = []) => {
+      const copy = path.join(rig.dir, `audit-${name}`);
+      fs.cpSync(path.join(rig.stateDir, 'audit'), copy, { recursive: true });
+      fs.rmSync(path.join(copy, 'checkpoints.jsonl'), { force: true });
+      const file = fs
+        .readdirSync(copy)
+        .filter((f) => f.endsWith('.jsonl') && !f.startsWith('checkpoint'))
+        .sort()[0]!;
+      const lines = fs.readFileSync(path.join(copy, file), 'utf8').split('\n').filter(Boolean);
+      edit(lines);
+      fs.writeFileSync(path.join(copy, file), lines.map((l) => l + '\n').join(''));
+      const r = await rig.toolgate(['audit', 'verify', '--dir', copy, '--json', ...extra]);
+      expect(r.code, r.stdout).toBe(1);
+      return JSON.parse(r.stdout) as { problem: { type: string; line?: number; seq?: number } };
+    };
+    const removed = await tampered('removed', (l) => l.splice(5, 1));
+    expect(removed.problem).toMatchObject({ type: 'removed', line: 6 });
+    const swapped = await tampered('swapped', (l) => l.splice(5, 2, l[6]!, l[5]!));
+    expect(swapped.problem).toMatchObject({ type: 'reordered', line: 6 });
+    const cut = await tampered('cut', (l) => l.splice(l.length - 3, 3), [
+      '--checkpoint',
+      path.join(rig.dir, 'kept-elsewhere.jsonl'),
+    ]);
+    expect(cut.problem.type).toBe('truncated');
   });
 
   it('policy replay shows which past decisions a candidate policy changes', async () => {
