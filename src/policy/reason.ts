@@ -3,13 +3,19 @@ import type { CallInput, Verdict } from './types.js';
 
 export const MAX_REASON = 1500;
 
-// Describes the call in a few words: the command for Bash, the path for file tools, else the tool name.
+// Describes the call in a few words: the command for Bash, the path for file tools, the URL for WebFetch, the query
+// for WebSearch, the skill or prompt for other tools, else the tool name.
 export function describeCall(call: CallInput): string {
   const cmd = call.input['command'];
   if (call.tool === 'Bash' && typeof cmd === 'string')
     return `Bash command \`${clip(cmd.replace(/\s+/g, ' ').trim(), 200)}\``;
   const first = call.paths.find((p) => p.source === 'input');
   if (first) return `${call.tool} on ${clip(first.path, 200)}`;
+  for (const key of ['url', 'query', 'skill', 'pattern', 'prompt']) {
+    const v = call.input[key];
+    if (typeof v === 'string' && v.trim() !== '')
+      return `${call.tool} call (${key} \`${clip(v.replace(/\s+/g, ' ').trim(), 200)}\`)`;
+  }
   return `${call.tool} call`;
 }
 

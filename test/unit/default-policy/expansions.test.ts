@@ -233,9 +233,11 @@ describe('uploads, URLs and metadata services', () => {
     'http://192.168.1.1/',
     'http://[::1]/',
     'http://2852039166/',
-  ])('WebFetch %s is denied', (url) => {
+  ])('WebFetch %s is denied, and the model is told which URL and to stop', (url) => {
     const d = judge('WebFetch', { url, prompt: 'x' });
     expect(d.verdict).toBe('deny');
+    expect(d.reason).toContain(`url \`${url.slice(0, 40)}`);
+    expect(d.reason).toMatch(/Stop this line of work/);
   });
 
   it.each([
