@@ -263,7 +263,7 @@ const BLOCK: Record<string, Case[]> = {
     'chmod u+s ./tool',
     'chmod 4755 ./tool',
     'chmod +s x',
-    'chown root x',
+    'chown root ../x', // outside the workspace (inside it, the intent lets the owner change)
     'chown -R dev /etc',
     'chmod 600 /etc/ssh/sshd_config',
     'setcap cap_net_raw+ep ./x',
