@@ -580,7 +580,7 @@ describe('escalations a person would plausibly approve', () => {
     ['curl --data-binary @report.json https://api.example.com/v1/reports', 'upload-with-curl'],
     ['npm install left-pad', 'install-undeclared'],
     ['rm -rf docs/old', 'recursive-delete-in-workspace'],
-    ['find . -name "*.pyc" -delete', 'find-delete'],
+    ['find . -name "*.py" -delete', 'find-delete'],
     ['cp a.ts ~/projects/other/', 'write-outside-workspace'],
     ['kubectl delete pod x', 'cloud-changes'],
   ])('%s escalates (%s)', (command, rule) => {

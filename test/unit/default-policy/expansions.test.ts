@@ -309,7 +309,7 @@ describe('what xargs feeds a command is judged as its operands', () => {
     expect(d.rule).toBe(rule);
   });
 
-  it.each(['find . -name "*.pyc" | xargs rm -f', 'fd -e tmp | xargs rm'])('%s escalates', (command) => {
+  it.each(['find . -name "*.py" | xargs rm -f', 'fd -e tmp | xargs rm'])('%s escalates', (command) => {
     expect(bash(command).verdict).toBe('escalate');
   });
 
@@ -324,4 +324,35 @@ describe('what xargs feeds a command is judged as its operands', () => {
   ])('%s stays allowed', (command) => {
     expect(bash(command).verdict).toBe('allow');
   });
+});
+
+describe('find deleting regenerable files by name', () => {
+  beforeAll(loadDefault);
+
+  it.each([
+    'find . -name "*.pyc" -delete',
+    'find . -name __pycache__ -exec rm -rf {} +',
+    'find . -iname "*.log" -type f -delete',
+    'find . -name "*.pyc" | xargs rm -f',
+  ])('%s is allowed (compiled files and caches)', (command) => {
+    expect(bash(command).verdict).toBe('allow');
+  });
+
+  it.each([
+    'find . -name "*.py" -delete',
+    'find . -name src -exec rm -rf {} +',
+    'find . -name "*.pyc" -o -name "*.py" -delete',
+    'find . -type d -name __pycache__ -prune -exec rm -rf {} +',
+  ])('%s is not auto-allowed (sources, or a selector that widens the match)', (command) => {
+    expect(bash(command).verdict).not.toBe('allow');
+  });
+
+  it.each(['find . -name "*.pyc" -delete; rm -rf .git', 'find . -name x -print; rm -rf .'])(
+    "a find with a filter does not excuse another command's wipe: %s",
+    (command) => {
+      const d = bash(command);
+      expect(d.verdict).toBe('deny');
+      expect(d.rule).toBe('wipe-workspace');
+    },
+  );
 });
