@@ -89,3 +89,37 @@ export async function publishCall(
   fs.renameSync(tmp, path.join(t.s.queue, `${id}.tool-pending`));
   return fd;
 }
+
+/** The decision the supervisor writes to a hook's answer FIFO (opened non-blocking as `fd`), read as the hook would. */
+export async function readDecision(fd: number, ms = 10_000): Promise<{ decision: string; reason: string }> {
+  const buf = Buffer.alloc(16384);
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const got = fs.readSync(fd, buf, 0, buf.length, null);
+      const line = buf.subarray(0, got).toString('utf8').trim();
+      const out = JSON.parse(line.slice(line.indexOf(' ') + 1)).hookSpecificOutput;
+      return { decision: out.permissionDecision, reason: out.permissionDecisionReason };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (Date.now() > end) throw new Error('no decision');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+/** Resolves once `cond` holds (polled: in-process state has no event to await); throws after `ms`. */
+export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition never held');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Writes a person's answer to call `id` as `toolgate approve` does (temp file, then rename). */
+export function writeAnswer(s: StatePaths, id: string, a: Record<string, unknown>): void {
+  const tmp = path.join(s.answers, `.${id}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify({ v: 1, call: id, by: 'ann', ts: Date.now(), ...a }));
+  fs.renameSync(tmp, path.join(s.answers, `${id}.answer`));
+}

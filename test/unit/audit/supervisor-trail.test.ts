@@ -19,7 +19,7 @@ import type { StatePaths } from '../../../src/core/state.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { Supervisor, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import { evaluate } from '../../../src/policy/evaluate.js';
-import { publishCall, stateWithWorker } from '../../helpers/in-process.js';
+import { publishCall, readDecision, stateWithWorker, until, writeAnswer } from '../../helpers/in-process.js';
 import { call as callInput, noRates, policyOf } from '../policy/helpers.js';
 
 const WORKER_ID = '00000000-0000-4000-8000-00000000000a';
@@ -102,37 +102,6 @@ async function publish(command: string): Promise<{ fd: number; id: string }> {
   return { fd, id: `sess-t.${toolUseId}` };
 }
 
-async function hookAnswer(fd: number): Promise<{ decision: string; reason: string }> {
-  const buf = Buffer.alloc(16384);
-  const end = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const got = fs.readSync(fd, buf, 0, buf.length, null);
-      const line = buf.subarray(0, got).toString('utf8').trim();
-      const out = JSON.parse(line.slice(line.indexOf(' ') + 1)).hookSpecificOutput;
-      return { decision: out.permissionDecision, reason: out.permissionDecisionReason };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      if (Date.now() > end) throw new Error('no decision');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-}
-
-async function until(cond: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function answer(id: string, a: Record<string, unknown>): void {
-  const tmp = path.join(s.answers, `.${id}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify({ v: 1, call: id, by: 'ann', ts: Date.now(), ...a }));
-  fs.renameSync(tmp, path.join(s.answers, `${id}.answer`));
-}
-
 const escalated = (id: string) => () => sup!.escalations.has(id);
 const closed = (id: string) => () =>
   readAudit(s.audit).some((r) => r.kind === 'escalation_closed' && r.call === id);
@@ -161,11 +130,11 @@ describe('secrets quoted by reasons and grant scopes', () => {
       expect(rows).not.toContain(secret);
       expect(told).not.toContain(secret);
     }
-    answer(push.id, { decision: 'allow', grant_minutes: 5 });
-    expect((await hookAnswer(push.fd)).decision).toBe('allow');
+    writeAnswer(s, push.id, { decision: 'allow', grant_minutes: 5 });
+    expect((await readDecision(push.fd)).decision).toBe('allow');
 
     const db = await publish(`export OPENAI_API_KEY=${OPENAI}; psql --password=hunter22 -c 'select 1'`);
-    const denied = await hookAnswer(db.fd);
+    const denied = await readDecision(db.fd);
     expect(denied.decision).toBe('deny');
     expect(denied.reason).toContain('psql --password=hunter22'); // the model wrote that command: it may read it
 
@@ -183,23 +152,23 @@ describe('records of escalations closed every way', () => {
     // A person allows, a person denies after the hook went away, a timeout, a lockdown, an abandoned call.
     const a = await publish('git push origin a');
     await until(escalated(a.id));
-    answer(a.id, { decision: 'allow' });
-    expect((await hookAnswer(a.fd)).decision).toBe('allow');
+    writeAnswer(s, a.id, { decision: 'allow' });
+    expect((await readDecision(a.fd)).decision).toBe('allow');
 
     const b = await publish('git push origin b');
     await until(escalated(b.id));
     fs.closeSync(b.fd); // the hook is gone when the answer comes: the call is abandoned after the person's deny
-    answer(b.id, { decision: 'deny', reason: 'not now' });
+    writeAnswer(s, b.id, { decision: 'deny', reason: 'not now' });
     await until(closed(b.id));
 
     const t = await publish('git tag v1');
     await until(escalated(t.id));
-    expect((await hookAnswer(t.fd)).decision).toBe('deny'); // its rule times out after 1 s
+    expect((await readDecision(t.fd)).decision).toBe('deny'); // its rule times out after 1 s
 
     const l = await publish('git push origin l');
     await until(escalated(l.id));
     fs.writeFileSync(s.lockdown, JSON.stringify({ v: 1, all: true, reason: 'incident 9', by: 'ops' }));
-    expect((await hookAnswer(l.fd)).decision).toBe('deny');
+    expect((await readDecision(l.fd)).decision).toBe('deny');
     fs.rmSync(s.lockdown);
     await until(() => readAudit(s.audit).filter((r) => r.kind === 'lockdown').length === 2);
 
@@ -215,7 +184,7 @@ describe('records of escalations closed every way', () => {
     await until(closed(gone.id));
 
     const denied = await publish('cd /tmp && rm -rf /tmp/x');
-    expect((await hookAnswer(denied.fd)).decision).toBe('deny');
+    expect((await readDecision(denied.fd)).decision).toBe('deny');
 
     const all = readAudit(s.audit);
     const perCall = all.filter((r) => 'call' in r && r.call !== undefined);

@@ -8,7 +8,7 @@ import type { StatePaths } from '../../../src/core/state.js';
 import { Supervisor, type AuditSink, type EscalationNotice } from '../../../src/gate/supervisor.js';
 import type { Decider } from '../../../src/gate/decider.js';
 import { outcomeFromTranscriptLine } from '../../../src/gate/dialog.js';
-import { publishCall, stateWithWorker } from '../../helpers/in-process.js';
+import { publishCall, stateWithWorker, until } from '../../helpers/in-process.js';
 
 // Trimmed records as Claude Code 2.1.330 wrote them (probe on the real binary: Yes, then No).
 const ACCEPTED = JSON.stringify({
@@ -155,11 +155,6 @@ async function hookAnswer(fd: number): Promise<string> {
     }
   }
   throw new Error('no answer');
-}
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!cond()) throw new Error('condition never held');
 }
 
 beforeEach(() => {
