@@ -17,6 +17,8 @@ import { guardHooks } from './hooks-guard.js';
 export interface SuperviseOptions {
   policies: string[];
   logLevel: string;
+  /** The audit trail's active file rotates beyond this many bytes (default: the writer's, 64 MiB). */
+  auditRotateBytes?: number;
 }
 
 /** What a ready supervisor writes for others to read. */
@@ -62,7 +64,10 @@ export async function runSupervisor(
   let decider: Awaited<ReturnType<typeof createPolicyDecider>>;
   let publish: () => void = () => undefined;
   try {
-    audit = openAuditLog(s.audit, { onWarning: (m) => logger.warn(m) });
+    audit = openAuditLog(s.audit, {
+      onWarning: (m) => logger.warn(m),
+      ...(opts.auditRotateBytes ? { maxFileBytes: opts.auditRotateBytes } : {}),
+    });
     decider = await createPolicyDecider({
       stateDir: s.root,
       policies: opts.policies,
@@ -188,6 +193,7 @@ export async function startDaemon(
     '--log-level',
     opts.logLevel,
     ...opts.policies.flatMap((p) => ['--policy', p]),
+    ...(opts.auditRotateBytes ? ['--audit-rotate-mb', String(opts.auditRotateBytes / 1024 / 1024)] : []),
   ];
   const child = spawn(process.execPath, args, {
     detached: true,
