@@ -36,6 +36,11 @@ export function writeReason(verdict: Verdict, call: CallInput, rule: string, why
   return clip(text, MAX_REASON);
 }
 
+// Cuts `s` to at most `n` characters at a space when one is near: a word cut in two (a token, a key) could keep part
+// of a secret in a form no redactor recognises afterwards.
 function clip(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 3) + '...' : s;
+  if (s.length <= n) return s;
+  const cut = s.slice(0, n - 3);
+  const space = cut.lastIndexOf(' ');
+  return (space >= n / 2 ? cut.slice(0, space) : cut) + '...';
 }

@@ -356,3 +356,17 @@ describe('find deleting regenerable files by name', () => {
     },
   );
 });
+
+describe('a long command quoted in a reason', () => {
+  beforeAll(loadDefault);
+
+  it('is cut between words, so no part of a secret is kept where a redactor could not see it', () => {
+    const token = 'ghp_' + 'Z'.repeat(36);
+    // The reason quotes the first 200 characters: the token starts just before that.
+    const command = `echo ${'x'.repeat(179)} ${token} > ~/.bashrc`;
+    const d = bash(command);
+    expect(d.verdict).toBe('deny');
+    expect(d.reason).not.toMatch(/ghp_Z/);
+    expect(d.reason).toContain('...');
+  });
+});
