@@ -318,6 +318,8 @@ interface NameUse {
   /** The first character after the chain (spaces skipped), '' at the end; `after` is the first two. */
   next: string;
   after: string;
+  /** The text right after the chain (spaces skipped), enough to read a literal argument: `(__S0__)`. */
+  tail: string;
   /** The last character before the chain (spaces skipped), '' at the start. */
   prev: string;
 }
@@ -337,7 +339,7 @@ function nameUses(text: string, watched: (head: string) => boolean): NameUse[] {
     if (prev === '.' && text.slice(Math.max(0, b - 2), b + 1) !== '...') continue;
     let a = m.index + m[0].length;
     while (a < text.length && /\s/.test(text[a] as string)) a++;
-    uses.push({ chain, next: text[a] ?? '', after: text.slice(a, a + 2), prev });
+    uses.push({ chain, next: text[a] ?? '', after: text.slice(a, a + 2), tail: text.slice(a, a + 24), prev });
   }
   return uses;
 }
@@ -469,6 +471,8 @@ const PY_SAFE_MODULES =
   /^(json|math|re|datetime|time|random|string|textwrap|itertools|collections|functools|statistics|decimal|fractions|uuid|hashlib|struct|shlex|pprint|platform|calendar|operator|copy|enum|typing|dataclasses|secrets|base64\.b64encode|binascii\.hexlify|unicodedata|locale|sysconfig|keyword|difflib|html\.escape|ast\.literal_eval|importlib\.metadata|os\.path|os\.getcwd|os\.getpid|os\.cpu_count|os\.listdir|os\.walk|os\.scandir|os\.stat|os\.lstat|os\.access|os\.uname|os\.get_terminal_size|sys\.exit|sys\.stdout|sys\.stderr|sys\.getsizeof|sys\.getrecursionlimit|glob\.glob|glob\.iglob|fnmatch|pathlib\.Path|Path|PurePath|site\.getsitepackages|shutil\.which|shutil\.disk_usage|shutil\.get_terminal_size)(\.|$)/;
 
 const PY_EFFECTS: [RegExp, Effect][] = [
+  // Reading a variable changes nothing; whether it reveals a secret is judged by pythonReach (environment reads).
+  [/^(os|posix)\.(environ\.get|getenv)$/, { kind: 'safe' }],
   [/^os\.(remove|unlink|rmdir|removedirs)$/, { kind: 'path', access: 'delete', arg: 0 }],
   [/^shutil\.rmtree$/, { kind: 'path', access: 'delete', arg: 0, recursive: 'always' }],
   [
@@ -555,7 +559,7 @@ function pythonImports(masked: string): Map<string, string> {
  * Environment reads, Python internals, and modules that can run, delete, write or fetch reached other than by calling
  * a plain member (`os.__dict__['system']`, `getattr(os, ...)`, `map(shutil.rmtree, ...)`, `vars(os)`).
  */
-function pythonReach(masked: string, name: string, f: InterpreterFindings): void {
+function pythonReach(masked: string, name: string, f: InterpreterFindings, lits: Literal[]): void {
   const imports = pythonImports(masked);
   const text = masked.replace(/(^|[;\n:])(\s*)(?:from\s+[\w.]+\s+)?import\s+(?:\([^)]*\)|[^;\n]*)/g, '$1$2');
   const watched = (head: string): boolean => {
@@ -565,6 +569,12 @@ function pythonReach(masked: string, name: string, f: InterpreterFindings): void
   for (const use of nameUses(text, watched)) {
     const resolved = resolveAlias(use.chain, imports);
     if (PY_ENV.test(resolved)) {
+      // One named variable that is not named like a secret (`os.environ.get('HOME')`, `os.getenv('CI')`) is what
+      // `echo "$NAME"` shows.
+      const one = /^(os|posix)\.(environ(\.get)?|getenv)$/.test(resolved)
+        ? literalAt(/^[([]\s*([rRbBuU]{0,2}__S\d+__)\s*[,)\]]/.exec(use.tail)?.[1], lits)
+        : undefined;
+      if (one && !one.dynamic && /^[A-Za-z_]\w*$/.test(one.value) && !SECRET_NAME.test(one.value)) continue;
       envRead(f, name, resolved);
       continue;
     }
@@ -616,7 +626,7 @@ function judgePython(code: string, name: string, f: InterpreterFindings): void {
     },
   );
   const aliases = pythonAliases(masked);
-  pythonReach(masked, name, f);
+  pythonReach(masked, name, f, lits);
   for (const call of findCalls(masked)) {
     if (call.callee === '__pathcall__' || /^(__S\d+__)$/.test(call.callee)) continue;
     if (

@@ -68,8 +68,8 @@ const PLAIN: [string, 'allow' | 'escalate' | 'deny'][] = [
 const DENIED = [
   `python3 -c "import os; print(os.environ['ANTHROPIC_API_KEY'])"`,
   `python3 -c "import os; print(os.environ)"`,
-  `python3 -c "import os; print(os.getenv('X'))"`,
-  `python3 -c "import os; print(os.environ.get('HOME'))"`,
+  `python3 -c "import os; print(os.getenv('X_TOKEN'))"`,
+  `python3 -c "import os; print(os.environ.get('DB_PASSWORD'))"`,
   `python3 -c "from os import environ; print(environ['GITHUB_TOKEN'])"`,
   `python3 -c "from os import *; print(environ)"`,
   `python3 -c "import os as o; print(dict(o.environ))"`,
@@ -77,6 +77,8 @@ const DENIED = [
   `node -e "console.log(process.env)"`,
   `node -e "console.log(process.env.ANTHROPIC_API_KEY)"`,
   `node -e "console.log(process.env.NPM_TOKEN)"`,
+  `python3 -c "import os; print(os.environ.get('OPENAI_API_KEY'))"`,
+  `python3 -c "import os; k='HOME'; print(os.getenv(k))"`,
   `node -e "console.log(process.env[process.argv[1]])" HOME`,
   `node -e "console.log(process['env'])"`,
   `node -e "const {env}=process; console.log(env.GITHUB_TOKEN)"`,
@@ -108,6 +110,9 @@ const DENIED = [
 
 /** Benign one-liners and look-alikes: stay allowed. */
 const ALLOWED = [
+  `python3 -c "import os; print(os.environ.get('HOME'))"`,
+  `python3 -c "import os; print(os.getenv('CI', 'no'))"`,
+  `python3 -c "import os; print(os.environ['PATH'])"`,
   `node -e "console.log(process.env.NODE_ENV)"`,
   `node -e "if (process.env.CI) console.log(1)"`,
   `python3 -c "print(1+1)"`,

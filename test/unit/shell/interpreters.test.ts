@@ -127,8 +127,8 @@ describe('interpreter one-liners', () => {
   });
   it('reports environment reads under one reason', () => {
     for (const t of [
-      `python3 -c "import os; print(os.environ['K'])"`,
-      `python3 -c "import os; os.getenv('K')"`,
+      `python3 -c "import os; print(os.environ['API_KEY'])"`,
+      `python3 -c "import os; os.getenv('SECRET')"`,
       `python3 -c "from os import environ as e; print(e)"`,
       `node -e "console.log(process.env.API_KEY)"`,
       `node -e "const {env} = process; console.log(env)"`,
@@ -143,6 +143,9 @@ describe('interpreter one-liners', () => {
     expect(reasons(`python3 -c "import os, sys; print(os.sep, sys.argv[1])"`)).toEqual([]);
     expect(reasons(`node -e "console.log(process.argv[2], process.platform)"`)).toEqual([]);
     expect(reasons(`node -e "console.log(process.env.NODE_ENV)"`)).toEqual([]);
+    expect(reasons(`python3 -c "import os; print(os.environ.get('HOME'), os.getenv('CI', 'no'))"`)).toEqual(
+      [],
+    );
   });
   it('runs a tree delete as rm -rf, so it is judged like the shell command', () => {
     const p = parseShell(`python3 -c "import shutil; shutil.rmtree('src')"`);
