@@ -13,13 +13,15 @@ import { normalizeCommandName } from './names.js';
 import { makePathRef } from './operands.js';
 import { SHELLS } from './shells.js';
 import type { PathAccess, PathRef } from './types.js';
-import { joinWords, RUN_WITH_ARGS } from './wrappers.js';
+import { joinWords } from './wrappers.js';
 import { makeWord, type Word } from './words.js';
 
 /** Shell text a command hands on: the walker parses it one level deeper, labelled `via`. */
 export interface NestedRun {
   via: string;
   script: Word;
+  /** The program gets more arguments at run time (`tar -I PROG`): its commands' operands cannot all be known. */
+  moreArgs?: boolean;
 }
 
 /** What one command's options and environment were found to run, write or hide. */
@@ -36,17 +38,14 @@ class Findings {
   /** The value names a program, maybe with options, that is started with more arguments added at run time. */
   program(via: string, w: Word | undefined): void {
     if (!w || w.value.trim() === '') return;
-    this.runs.push({
-      via,
-      script: { value: `${RUN_WITH_ARGS} -- ${w.value}`, dynamic: w.dynamic, glob: false },
-    });
+    this.runs.push({ via, script: w, moreArgs: true });
   }
 
   /** The words are a command line run as is (`moreArgs`: with operands added at run time). */
   argv(via: string, words: Word[], moreArgs = false): void {
     if (words.length === 0) return;
     const q = quoteWords(words);
-    this.runs.push({ via, script: moreArgs ? { ...q, value: `${RUN_WITH_ARGS} -- ${q.value}` } : q });
+    this.runs.push({ via, script: q, moreArgs });
   }
 
   path(w: Word | undefined, access: PathAccess): void {

@@ -608,8 +608,12 @@ export class Walker {
         if (r) extra.push(r);
       }
       // Options and variables that run other programs or write files (programs.ts): nested shell text, paths, unknowns.
-      for (const n of programRuns(name, argv.slice(1), allAssigns, extra, (u) => this.addUnknown(u, text)))
+      for (const n of programRuns(name, argv.slice(1), allAssigns, extra, (u) => this.addUnknown(u, text))) {
+        const before = this.commands.length;
         this.walkShellText(n.script, { ...ctx, via: [...via, n.via], outer: undefined }, n.via, text);
+        // Arguments added at run time, as with find -exec: what the program touches cannot all be known.
+        if (n.moreArgs) for (const c of this.commands.slice(before)) c.dynamic = true;
+      }
       if (isInterpreter(name)) {
         const stdin = this.stdinFor(redirects, ctx);
         const found = analyzeInterpreter(name, argv.slice(1), stdin);

@@ -16,9 +16,6 @@ export interface Unwrapped {
   script?: Word;
 }
 
-/** The pseudo wrapper for a program started with more arguments added at run time (see WRAPPERS). */
-export const RUN_WITH_ARGS = 'toolgate-run-with-args';
-
 interface WrapperDef {
   spec: OptionSpec;
   /** Runs after option parsing: adjusts the operands (e.g. timeout's duration) or declines (returns undefined). */
@@ -104,9 +101,6 @@ const WRAPPERS: Record<string, WrapperDef> = {
     adjust: (u, s) => (hasOption(s.options, 'v', 'V') ? undefined : u),
   },
   builtin: { spec: { stopAtOperand: true } },
-  // Not a real command: programs.ts hands the walker a program that gets more arguments at run time (`tar -I PROG`,
-  // `sort --compress-program PROG`) as `toolgate-run-with-args PROG`.
-  [RUN_WITH_ARGS]: { spec: { stopAtOperand: true }, adjust: (u) => ({ ...u, moreArgs: true }) },
   exec: { spec: { shortArg: 'a', stopAtOperand: true } },
   time: { spec: { shortArg: 'fo', longArg: ['format', 'output'], stopAtOperand: true } },
   busybox: { spec: { stopAtOperand: true } },
